@@ -1,0 +1,22 @@
+#pragma once
+#include "pla/mat.h"
+
+typedef enum { PLA_NORM_FRO = 231, PLA_NORM_ONE = 232, PLA_NORM_INF = 233, PLA_NORM_MAX = 234 } pla_norm_kind;
+
+/* C := alpha * op(A) * op(B) + beta * C.  Collective on the context shared by
+   A, B and C, which have one element type.  Any conforming shapes, including
+   k = 0 (C := beta * C) and empty matrices; block sizes may differ.  Returns
+   the same status on every rank; nothing is changed on error. */
+PLA_NODISCARD pla_err pla_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A,
+                               const pla_mat *B, double beta, pla_mat *C);
+
+/* Collective.  *value = the Frobenius, one (max column sum), infinity (max row
+   sum) or max-abs norm of A, the same on every rank; 0 for an empty matrix. */
+PLA_NODISCARD pla_err pla_norm(pla_norm_kind kind, const pla_mat *A, double *value);
+
+/* Not collective (local work only).  A := alpha * A. */
+PLA_NODISCARD pla_err pla_scale(double alpha, pla_mat *A);
+
+/* Not collective (local work only).  B := alpha * A + beta * B; A and B have
+   the same shape, blocks, context and type. */
+PLA_NODISCARD pla_err pla_add(double alpha, const pla_mat *A, double beta, pla_mat *B);

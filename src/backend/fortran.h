@@ -1,0 +1,48 @@
+#pragma once
+/* Prototypes of the BLAS, BLACS, PBLAS and ScaLAPACK routines pla calls.  No C
+   header exists for ScaLAPACK/BLACS: Fortran symbols take every argument by
+   pointer with 32-bit integers; the Cblacs_* entry points are plain C. */
+#include "pla/config.h"
+
+void dgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k,
+            const double *alpha, const double *a, const int *lda, const double *b, const int *ldb,
+            const double *beta, double *c, const int *ldc);
+void sgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k,
+            const float *alpha, const float *a, const int *lda, const float *b, const int *ldb,
+            const float *beta, float *c, const int *ldc);
+
+/* OpenBLAS extensions */
+void openblas_set_num_threads(int n);
+char *openblas_get_corename(void);
+char *openblas_get_config(void);
+
+#if PLA_HAVE_MPI
+#include <mpi.h>
+int Csys2blacs_handle(MPI_Comm comm);
+void Cfree_blacs_system_handle(int handle);
+void Cblacs_gridinit(int *ictxt, const char *order, int nprow, int npcol);
+void Cblacs_gridmap(int *ictxt, int *usermap, int ldumap, int nprow, int npcol);
+void Cblacs_gridinfo(int ictxt, int *nprow, int *npcol, int *myrow, int *mycol);
+void Cblacs_gridexit(int ictxt);
+
+void pdgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k,
+             const double *alpha, const double *a, const int *ia, const int *ja, const int *desca,
+             const double *b, const int *ib, const int *jb, const int *descb,
+             const double *beta, double *c, const int *ic, const int *jc, const int *descc);
+void psgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k,
+             const float *alpha, const float *a, const int *ia, const int *ja, const int *desca,
+             const float *b, const int *ib, const int *jb, const int *descb,
+             const float *beta, float *c, const int *ic, const int *jc, const int *descc);
+void pdtran_(const int *m, const int *n, const double *alpha, const double *a, const int *ia,
+             const int *ja, const int *desca, const double *beta, double *c, const int *ic,
+             const int *jc, const int *descc);
+void pstran_(const int *m, const int *n, const float *alpha, const float *a, const int *ia,
+             const int *ja, const int *desca, const float *beta, float *c, const int *ic,
+             const int *jc, const int *descc);
+void pdgemr2d_(const int *m, const int *n, const double *a, const int *ia, const int *ja,
+               const int *desca, double *b, const int *ib, const int *jb, const int *descb,
+               const int *ictxt);
+void psgemr2d_(const int *m, const int *n, const float *a, const int *ia, const int *ja,
+               const int *desca, float *b, const int *ib, const int *jb, const int *descb,
+               const int *ictxt);
+#endif

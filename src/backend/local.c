@@ -1,0 +1,55 @@
+/* Kernels on one process's storage (1 x 1 grid or the single-process build):
+   straight BLAS calls and plain copies. */
+#include <string.h>
+#include "internal/backend.h"
+#include "backend/fortran.h"
+
+void pla__set_threads(int nthreads)
+{
+    openblas_set_num_threads(nthreads);
+#ifdef _OPENMP
+    extern void omp_set_num_threads(int);
+    omp_set_num_threads(nthreads);
+#endif
+}
+
+pla_err pla__local_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
+                        double beta, pla_mat *C)
+{
+    const char cta = ta == PLA_TRANS ? 'T' : 'N', ctb = tb == PLA_TRANS ? 'T' : 'N';
+    const int m = (int)C->m, n = (int)C->n, k = (int)(ta == PLA_TRANS ? A->m : A->n);
+    const int lda = (int)A->lld, ldb = (int)B->lld, ldc = (int)C->lld;
+    if (C->dt == PLA_F64) {
+        dgemm_(&cta, &ctb, &m, &n, &k, &alpha, A->data, &lda, B->data, &ldb, &beta, C->data, &ldc);
+    } else {
+        const float fa = (float)alpha, fb = (float)beta;
+        sgemm_(&cta, &ctb, &m, &n, &k, &fa, A->data, &lda, B->data, &ldb, &fb, C->data, &ldc);
+    }
+    return PLA_OK;
+}
+
+/* dst (ld_dst) := src (ld_src), m x n column-major, elements of es bytes */
+void pla__local_copy(int64_t m, int64_t n, size_t es, const void *src, int64_t ld_src, void *dst,
+                     int64_t ld_dst)
+{
+    for (int64_t j = 0; j < n; ++j)
+        memcpy((char *)dst + (size_t)(j * ld_dst) * es, (const char *)src + (size_t)(j * ld_src) * es,
+               (size_t)m * es);
+}
+
+#define PLA_T double
+#define PLA_NAME transpose_d
+#include "backend/transpose_tmpl.h"
+#define PLA_T float
+#define PLA_NAME transpose_s
+#include "backend/transpose_tmpl.h"
+
+/* B (n x m) := A^T for A m x n, column-major, same element type */
+void pla__local_transpose(pla_dtype dt, int64_t m, int64_t n, const void *a, int64_t lda, void *b,
+                          int64_t ldb)
+{
+    if (dt == PLA_F64)
+        transpose_d(m, n, a, lda, b, ldb);
+    else
+        transpose_s(m, n, a, lda, b, ldb);
+}

@@ -22,6 +22,15 @@ typedef struct {
 #define PLA_NB_DEFAULT 64
 #define PLA_CTX_OPTS_DEFAULT ((pla_ctx_opts){ .nprow = 0, .npcol = 0, .nthreads = 0, .nb_default = 0, .verbose = 0 })
 
+/* Process start and end for programs: initializes MPI (thread level FUNNELED)
+   if nobody has, and finalizes it if pla_init did.  No-ops in the
+   single-process build.  Programs need no MPI header of their own. */
+PLA_NODISCARD pla_err pla_init(int *argc, char ***argv);
+void pla_finalize(void);
+/* Not collective.  This process's rank in MPI_COMM_WORLD (0 in the single-process build). */
+int pla_world_rank(void);
+int pla_world_size(void);
+
 /* Collective on MPI_COMM_WORLD (MPI build) or trivial (single process).
    MPI must be initialized by the caller in the MPI build.  On error *ctx is a
    context holding only the error message (query it with pla_ctx_errmsg, then

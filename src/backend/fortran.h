@@ -46,3 +46,23 @@ void psgemr2d_(const int *m, const int *n, const float *a, const int *ia, const 
                const int *desca, float *b, const int *ib, const int *jb, const int *descb,
                const int *ictxt);
 #endif
+
+/* LAPACK (local) and ScaLAPACK (distributed) QR */
+void dgeqrf_(const int *m, const int *n, double *a, const int *lda, double *tau, double *work,
+             const int *lwork, int *info);
+void sgeqrf_(const int *m, const int *n, float *a, const int *lda, float *tau, float *work,
+             const int *lwork, int *info);
+void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda, const double *tau,
+             double *work, const int *lwork, int *info);
+void sorgqr_(const int *m, const int *n, const int *k, float *a, const int *lda, const float *tau,
+             float *work, const int *lwork, int *info);
+#if PLA_HAVE_MPI
+void pdgeqrf_(const int *m, const int *n, double *a, const int *ia, const int *ja, const int *desca,
+              double *tau, double *work, const int *lwork, int *info);
+void psgeqrf_(const int *m, const int *n, float *a, const int *ia, const int *ja, const int *desca,
+              float *tau, float *work, const int *lwork, int *info);
+void pdorgqr_(const int *m, const int *n, const int *k, double *a, const int *ia, const int *ja,
+              const int *desca, double *tau, double *work, const int *lwork, int *info);
+void psorgqr_(const int *m, const int *n, const int *k, float *a, const int *ia, const int *ja,
+              const int *desca, float *tau, float *work, const int *lwork, int *info);
+#endif

@@ -53,3 +53,27 @@ void pla__local_transpose(pla_dtype dt, int64_t m, int64_t n, const void *a, int
     else
         transpose_s(m, n, a, lda, b, ldb);
 }
+
+int pla__lapack_geqrf(pla_dtype dt, int64_t m, int64_t n, void *a, int64_t lda, void *tau, void *work,
+                      int64_t lwork)
+{
+    const int im = (int)m, in = (int)n, ilda = (int)(lda > 0 ? lda : 1), lw = (int)lwork;
+    int info = 0;
+    if (dt == PLA_F64)
+        dgeqrf_(&im, &in, a, &ilda, tau, work, &lw, &info);
+    else
+        sgeqrf_(&im, &in, a, &ilda, tau, work, &lw, &info);
+    return info;
+}
+
+int pla__lapack_orgqr(pla_dtype dt, int64_t m, int64_t n, int64_t k, void *a, int64_t lda, const void *tau,
+                      void *work, int64_t lwork)
+{
+    const int im = (int)m, in = (int)n, ik = (int)k, ilda = (int)(lda > 0 ? lda : 1), lw = (int)lwork;
+    int info = 0;
+    if (dt == PLA_F64)
+        dorgqr_(&im, &in, &ik, a, &ilda, tau, work, &lw, &info);
+    else
+        sorgqr_(&im, &in, &ik, a, &ilda, tau, work, &lw, &info);
+    return info;
+}

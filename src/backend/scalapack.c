@@ -1,5 +1,5 @@
-/* Distributed kernels through BLACS, PBLAS and ScaLAPACK (MPI build).  A 1 x 1
-   grid skips ScaLAPACK and calls BLAS on the local storage. */
+/* Distributed kernels through BLACS, PBLAS and ScaLAPACK (MPI build only).
+   kernels.c decides when to come here: grids of more than one process. */
 #include <stdlib.h>
 #include "internal/backend.h"
 #include "backend/fortran.h"
@@ -46,11 +46,9 @@ void pla__desc_init(pla_mat *A)
     desc_set(A->desc, A->ctx->blacs, A->m, A->n, A->mb, A->nb, A->lld);
 }
 
-pla_err pla__kernel_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
-                         double beta, pla_mat *C)
+pla_err pla__pblas_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B, double beta,
+                        pla_mat *C)
 {
-    if (C->ctx->size == 1)
-        return pla__local_gemm(ta, tb, alpha, A, B, beta, C);
     const char cta = ta == PLA_TRANS ? 'T' : 'N', ctb = tb == PLA_TRANS ? 'T' : 'N';
     const int m = (int)C->m, n = (int)C->n, k = (int)(ta == PLA_TRANS ? A->m : A->n), one = 1;
     if (C->dt == PLA_F64) {
@@ -64,12 +62,8 @@ pla_err pla__kernel_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, c
     return PLA_OK;
 }
 
-pla_err pla__kernel_transpose(const pla_mat *A, pla_mat *B)
+pla_err pla__pblas_transpose(const pla_mat *A, pla_mat *B)
 {
-    if (A->ctx->size == 1) {
-        pla__local_transpose(A->dt, A->m, A->n, A->data, A->lld, B->data, B->lld);
-        return PLA_OK;
-    }
     const int m = (int)B->m, n = (int)B->n, one = 1;
     if (A->dt == PLA_F64) {
         const double a = 1.0, b = 0.0;
@@ -81,24 +75,22 @@ pla_err pla__kernel_transpose(const pla_mat *A, pla_mat *B)
     return PLA_OK;
 }
 
-/* p?gemr2d between two descriptors; ictxt spans every process involved. */
-static void gemr2d(pla_dtype dt, int64_t m, int64_t n, const void *a, const int *desca, void *b,
-                   const int *descb, int ictxt)
+/* p?gemr2d of an m x n submatrix; ictxt spans every process involved. */
+static void gemr2d(pla_dtype dt, int64_t m, int64_t n, const void *a, int64_t ia, int64_t ja, const int *desca,
+                   void *b, int64_t ib, int64_t jb, const int *descb, int ictxt)
 {
-    const int im = (int)m, in = (int)n, one = 1;
+    const int im = (int)m, in = (int)n, ia1 = (int)ia + 1, ja1 = (int)ja + 1, ib1 = (int)ib + 1,
+              jb1 = (int)jb + 1;
     if (dt == PLA_F64)
-        pdgemr2d_(&im, &in, a, &one, &one, desca, b, &one, &one, descb, &ictxt);
+        pdgemr2d_(&im, &in, a, &ia1, &ja1, desca, b, &ib1, &jb1, descb, &ictxt);
     else
-        psgemr2d_(&im, &in, a, &one, &one, desca, b, &one, &one, descb, &ictxt);
+        psgemr2d_(&im, &in, a, &ia1, &ja1, desca, b, &ib1, &jb1, descb, &ictxt);
 }
 
-pla_err pla__kernel_redistribute(const pla_mat *A, pla_mat *B)
+pla_err pla__scalapack_copy_sub(const pla_mat *A, int64_t ia, int64_t ja, int64_t m, int64_t n, pla_mat *B,
+                                int64_t ib, int64_t jb)
 {
-    if (A->ctx->size == 1) {
-        pla__local_copy(A->m, A->n, (size_t)pla_dtype_size(A->dt), A->data, A->lld, B->data, B->lld);
-        return PLA_OK;
-    }
-    gemr2d(A->dt, A->m, A->n, A->data, A->desc, B->data, B->desc, A->ctx->blacs);
+    gemr2d(A->dt, m, n, A->data, ia, ja, A->desc, B->data, ib, jb, B->desc, A->ctx->blacs);
     return PLA_OK;
 }
 
@@ -111,35 +103,39 @@ static int root_grid(const pla_ctx *ctx, int root)
     return ctx->rank == root ? ictxt : -1;
 }
 
-static pla_err root_transfer(const pla_mat *A, int root, void *buf, int64_t ld, int to_root)
+pla_err pla__scalapack_root_transfer(const pla_mat *A, int root, void *buf, int64_t ld, int to_root)
 {
     const pla_ctx *ctx = A->ctx;
-    if (ctx->size == 1) {
-        size_t es = (size_t)pla_dtype_size(A->dt);
-        if (to_root)
-            pla__local_copy(A->m, A->n, es, A->data, A->lld, buf, ld);
-        else
-            pla__local_copy(A->m, A->n, es, buf, ld, A->data, A->lld);
-        return PLA_OK;
-    }
     int ictxt = root_grid(ctx, root);
     int desc[9];
     desc_set(desc, ictxt, A->m, A->n, A->mb, A->nb, ctx->rank == root ? ld : 1);
     if (to_root)
-        gemr2d(A->dt, A->m, A->n, A->data, A->desc, buf, desc, ctx->blacs);
+        gemr2d(A->dt, A->m, A->n, A->data, 0, 0, A->desc, buf, 0, 0, desc, ctx->blacs);
     else
-        gemr2d(A->dt, A->m, A->n, buf, desc, A->data, A->desc, ctx->blacs);
+        gemr2d(A->dt, A->m, A->n, buf, 0, 0, desc, A->data, 0, 0, A->desc, ctx->blacs);
     if (ictxt >= 0)
         Cblacs_gridexit(ictxt);
     return PLA_OK;
 }
 
-pla_err pla__kernel_gather(const pla_mat *A, int root, void *buf, int64_t ld)
+int pla__scalapack_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork)
 {
-    return root_transfer(A, root, buf, ld, 1);
+    const int m = (int)A->m, n = (int)A->n, one = 1, lw = (int)lwork;
+    int info = 0;
+    if (A->dt == PLA_F64)
+        pdgeqrf_(&m, &n, A->data, &one, &one, A->desc, tau, work, &lw, &info);
+    else
+        psgeqrf_(&m, &n, A->data, &one, &one, A->desc, tau, work, &lw, &info);
+    return info;
 }
 
-pla_err pla__kernel_scatter(pla_mat *A, int root, const void *buf, int64_t ld)
+int pla__scalapack_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t lwork)
 {
-    return root_transfer(A, root, (void *)buf, ld, 0);
+    const int m = (int)A->m, n = (int)A->n, kk = (int)k, one = 1, lw = (int)lwork;
+    int info = 0;
+    if (A->dt == PLA_F64)
+        pdorgqr_(&m, &n, &kk, A->data, &one, &one, A->desc, tau, work, &lw, &info);
+    else
+        psorgqr_(&m, &n, &kk, A->data, &one, &one, A->desc, tau, work, &lw, &info);
+    return info;
 }

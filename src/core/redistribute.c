@@ -52,7 +52,7 @@ done:
         convert_local(A, T);
         A = T;
     }
-    err = pla__kernel_redistribute(A, B);
+    err = pla__kernel_copy_sub(A, 0, 0, A->m, A->n, B, 0, 0);
     pla_mat_destroy(&T);
     return err;
 }

@@ -1,7 +1,9 @@
 #pragma once
 /* The kernel interface: the only layer that calls ScaLAPACK/PBLAS/BLACS (MPI
    build) or LAPACK/BLAS directly.  Callers have validated the arguments and
-   agreed on them across ranks; these functions only compute. */
+   agreed on them across ranks; these functions only compute.  Each
+   pla__kernel_* goes to ScaLAPACK on a grid of more than one process and to
+   LAPACK/BLAS on the local storage otherwise (src/backend/kernels.c). */
 #include "internal/core.h"
 #include "pla/ops.h"
 
@@ -19,16 +21,43 @@ pla_err pla__kernel_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A,
                          const pla_mat *B, double beta, pla_mat *C);
 /* B := A^T (B n x m), same ctx/dtype. */
 pla_err pla__kernel_transpose(const pla_mat *A, pla_mat *B);
-/* B := A between any two distributions over the same processes, same dtype. */
-pla_err pla__kernel_redistribute(const pla_mat *A, pla_mat *B);
+/* B(ib:, jb:) := A(ia:ia+m, ja:ja+n) (0-based offsets) between any two
+   distributions over the same processes, same dtype. */
+pla_err pla__kernel_copy_sub(const pla_mat *A, int64_t ia, int64_t ja, int64_t m, int64_t n, pla_mat *B,
+                             int64_t ib, int64_t jb);
 /* Gathers/scatters A to/from a column-major buffer on rank root (same dtype). */
 pla_err pla__kernel_gather(const pla_mat *A, int root, void *buf, int64_t ld);
 pla_err pla__kernel_scatter(pla_mat *A, int root, const void *buf, int64_t ld);
 
-/* Process-local helpers (any build). */
+/* Householder QR in place: A := the factors, tau (A's dtype) of local length
+   pla__tau_len(A).  Workspace sizes (in elements) come from a query that is
+   collective in the MPI build; callers allocate, agree, then factor.
+   orgqr forms the explicit first k columns of Q in A (m x k, k <= min(m, n)). */
+int64_t pla__tau_len(const pla_mat *A);
+int64_t pla__kernel_geqrf_lwork(pla_mat *A, void *tau);
+pla_err pla__kernel_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork);
+int64_t pla__kernel_orgqr_lwork(pla_mat *A, int64_t k, void *tau);
+pla_err pla__kernel_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t lwork);
+
+/* ---- implementations behind the dispatch (not called elsewhere) ---- */
 pla_err pla__local_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
                         double beta, pla_mat *C);
 void pla__local_copy(int64_t m, int64_t n, size_t es, const void *src, int64_t ld_src, void *dst,
                      int64_t ld_dst);
 void pla__local_transpose(pla_dtype dt, int64_t m, int64_t n, const void *a, int64_t lda, void *b,
                           int64_t ldb);
+/* LAPACK on column-major arrays: geqrf/orgqr; lwork < 0 queries into *work. */
+int pla__lapack_geqrf(pla_dtype dt, int64_t m, int64_t n, void *a, int64_t lda, void *tau, void *work,
+                      int64_t lwork);
+int pla__lapack_orgqr(pla_dtype dt, int64_t m, int64_t n, int64_t k, void *a, int64_t lda, const void *tau,
+                      void *work, int64_t lwork);
+#if PLA_HAVE_MPI
+pla_err pla__pblas_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
+                        double beta, pla_mat *C);
+pla_err pla__pblas_transpose(const pla_mat *A, pla_mat *B);
+pla_err pla__scalapack_copy_sub(const pla_mat *A, int64_t ia, int64_t ja, int64_t m, int64_t n, pla_mat *B,
+                                int64_t ib, int64_t jb);
+pla_err pla__scalapack_root_transfer(const pla_mat *A, int root, void *buf, int64_t ld, int to_root);
+int pla__scalapack_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork);
+int pla__scalapack_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t lwork);
+#endif

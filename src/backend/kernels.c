@@ -1,0 +1,134 @@
+/* Kernel dispatch: ScaLAPACK on a grid of more than one process (MPI build),
+   LAPACK/BLAS on the local storage otherwise (1 x 1 grid or single-process
+   build), so a single rank pays no ScaLAPACK overhead. */
+#include <stdlib.h>
+#include "internal/backend.h"
+
+#if PLA_HAVE_MPI
+#define DISTRIBUTED(ctx) ((ctx)->size > 1)
+#else
+#define DISTRIBUTED(ctx) 0
+pla_err pla__grid_init(pla_ctx *ctx) { (void)ctx; return PLA_OK; }
+void pla__grid_free(pla_ctx *ctx) { (void)ctx; }
+void pla__desc_init(pla_mat *A) { (void)A; }
+#endif
+
+pla_err pla__kernel_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
+                         double beta, pla_mat *C)
+{
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(C->ctx))
+        return pla__pblas_gemm(ta, tb, alpha, A, B, beta, C);
+#endif
+    return pla__local_gemm(ta, tb, alpha, A, B, beta, C);
+}
+
+pla_err pla__kernel_transpose(const pla_mat *A, pla_mat *B)
+{
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx))
+        return pla__pblas_transpose(A, B);
+#endif
+    pla__local_transpose(A->dt, A->m, A->n, A->data, A->lld, B->data, B->lld);
+    return PLA_OK;
+}
+
+pla_err pla__kernel_copy_sub(const pla_mat *A, int64_t ia, int64_t ja, int64_t m, int64_t n, pla_mat *B,
+                             int64_t ib, int64_t jb)
+{
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx))
+        return pla__scalapack_copy_sub(A, ia, ja, m, n, B, ib, jb);
+#endif
+    size_t es = (size_t)pla_dtype_size(A->dt);
+    pla__local_copy(m, n, es, (const char *)A->data + (size_t)(ia + ja * A->lld) * es, A->lld,
+                    (char *)B->data + (size_t)(ib + jb * B->lld) * es, B->lld);
+    return PLA_OK;
+}
+
+pla_err pla__kernel_gather(const pla_mat *A, int root, void *buf, int64_t ld)
+{
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx))
+        return pla__scalapack_root_transfer(A, root, buf, ld, 1);
+#endif
+    (void)root;
+    pla__local_copy(A->m, A->n, (size_t)pla_dtype_size(A->dt), A->data, A->lld, buf, ld);
+    return PLA_OK;
+}
+
+pla_err pla__kernel_scatter(pla_mat *A, int root, const void *buf, int64_t ld)
+{
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx))
+        return pla__scalapack_root_transfer(A, root, (void *)buf, ld, 0);
+#endif
+    (void)root;
+    pla__local_copy(A->m, A->n, (size_t)pla_dtype_size(A->dt), buf, ld, A->data, A->lld);
+    return PLA_OK;
+}
+
+int64_t pla__tau_len(const pla_mat *A)
+{
+    int64_t k = A->m < A->n ? A->m : A->n;
+    int64_t len = DISTRIBUTED(A->ctx) ? A->nloc : k;  /* ScaLAPACK: LOCc(min(m, n)) <= nloc */
+    return len > 0 ? len : 1;
+}
+
+static pla_err lapack_info(pla_ctx *ctx, int info, const char *routine)
+{
+    if (info == 0)
+        return PLA_OK;
+    return pla__set_err(ctx, PLA_ERR_LIB, __FILE__, __LINE__, "%s failed with info = %d", routine, info);
+}
+
+static int64_t work_size(pla_dtype dt, const double *w)
+{
+    double v = dt == PLA_F64 ? w[0] : (double)((const float *)w)[0];
+    return (int64_t)v + 1;
+}
+
+int64_t pla__kernel_geqrf_lwork(pla_mat *A, void *tau)
+{
+    double w[1] = { 0 };
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx)) {
+        pla__scalapack_geqrf(A, tau, w, -1);
+        return work_size(A->dt, w);
+    }
+#endif
+    pla__lapack_geqrf(A->dt, A->m, A->n, A->data, A->lld, tau, w, -1);
+    return work_size(A->dt, w);
+}
+
+pla_err pla__kernel_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork)
+{
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx))
+        return lapack_info(A->ctx, pla__scalapack_geqrf(A, tau, work, lwork), "p?geqrf");
+#endif
+    return lapack_info(A->ctx, pla__lapack_geqrf(A->dt, A->m, A->n, A->data, A->lld, tau, work, lwork), "?geqrf");
+}
+
+int64_t pla__kernel_orgqr_lwork(pla_mat *A, int64_t k, void *tau)
+{
+    double w[1] = { 0 };
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx)) {
+        pla__scalapack_orgqr(A, k, tau, w, -1);
+        return work_size(A->dt, w);
+    }
+#endif
+    pla__lapack_orgqr(A->dt, A->m, A->n, k, A->data, A->lld, tau, w, -1);
+    return work_size(A->dt, w);
+}
+
+pla_err pla__kernel_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t lwork)
+{
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx))
+        return lapack_info(A->ctx, pla__scalapack_orgqr(A, k, tau, work, lwork), "p?orgqr");
+#endif
+    return lapack_info(A->ctx, pla__lapack_orgqr(A->dt, A->m, A->n, k, A->data, A->lld, tau, work, lwork),
+                       "?orgqr");
+}

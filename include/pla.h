@@ -7,3 +7,4 @@
 #include "pla/ops.h"
 #include "pla/io.h"
 #include "pla/version.h"
+#include "pla/qr.h"

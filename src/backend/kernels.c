@@ -2,6 +2,7 @@
    LAPACK/BLAS on the local storage otherwise (1 x 1 grid or single-process
    build), so a single rank pays no ScaLAPACK overhead. */
 #include <stdlib.h>
+#include <string.h>
 #include "internal/backend.h"
 
 #if PLA_HAVE_MPI
@@ -82,10 +83,13 @@ static pla_err lapack_info(pla_ctx *ctx, int info, const char *routine)
     return pla__set_err(ctx, PLA_ERR_LIB, __FILE__, __LINE__, "%s failed with info = %d", routine, info);
 }
 
-static int64_t work_size(pla_dtype dt, const double *w)
+int64_t pla__work_size(pla_dtype dt, const void *w)
 {
-    double v = dt == PLA_F64 ? w[0] : (double)((const float *)w)[0];
-    return (int64_t)v + 1;
+    double d;
+    float f;
+    memcpy(&d, w, sizeof d);
+    memcpy(&f, w, sizeof f);
+    return (int64_t)(dt == PLA_F64 ? d : (double)f) + 1;
 }
 
 int64_t pla__kernel_geqrf_lwork(pla_mat *A, void *tau)
@@ -94,11 +98,11 @@ int64_t pla__kernel_geqrf_lwork(pla_mat *A, void *tau)
 #if PLA_HAVE_MPI
     if (DISTRIBUTED(A->ctx)) {
         pla__scalapack_geqrf(A, tau, w, -1);
-        return work_size(A->dt, w);
+        return pla__work_size(A->dt, w);
     }
 #endif
     pla__lapack_geqrf(A->dt, A->m, A->n, A->data, A->lld, tau, w, -1);
-    return work_size(A->dt, w);
+    return pla__work_size(A->dt, w);
 }
 
 pla_err pla__kernel_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork)
@@ -116,11 +120,11 @@ int64_t pla__kernel_orgqr_lwork(pla_mat *A, int64_t k, void *tau)
 #if PLA_HAVE_MPI
     if (DISTRIBUTED(A->ctx)) {
         pla__scalapack_orgqr(A, k, tau, w, -1);
-        return work_size(A->dt, w);
+        return pla__work_size(A->dt, w);
     }
 #endif
     pla__lapack_orgqr(A->dt, A->m, A->n, k, A->data, A->lld, tau, w, -1);
-    return work_size(A->dt, w);
+    return pla__work_size(A->dt, w);
 }
 
 pla_err pla__kernel_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t lwork)

@@ -13,18 +13,27 @@ void pla__set_threads(int nthreads)
 #endif
 }
 
+void pla__blas_gemm(pla_dtype dt, pla_op ta, pla_op tb, int64_t m, int64_t n, int64_t k, double alpha,
+                    const void *a, int64_t lda, const void *b, int64_t ldb, double beta, void *c, int64_t ldc)
+{
+    const char cta = ta == PLA_TRANS ? 'T' : 'N', ctb = tb == PLA_TRANS ? 'T' : 'N';
+    const int im = (int)m, in = (int)n, ik = (int)k;
+    const int ilda = (int)(lda > 0 ? lda : 1), ildb = (int)(ldb > 0 ? ldb : 1), ildc = (int)(ldc > 0 ? ldc : 1);
+    if (m == 0 || n == 0)
+        return;
+    if (dt == PLA_F64) {
+        dgemm_(&cta, &ctb, &im, &in, &ik, &alpha, a, &ilda, b, &ildb, &beta, c, &ildc);
+    } else {
+        const float fa = (float)alpha, fb = (float)beta;
+        sgemm_(&cta, &ctb, &im, &in, &ik, &fa, a, &ilda, b, &ildb, &fb, c, &ildc);
+    }
+}
+
 pla_err pla__local_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
                         double beta, pla_mat *C)
 {
-    const char cta = ta == PLA_TRANS ? 'T' : 'N', ctb = tb == PLA_TRANS ? 'T' : 'N';
-    const int m = (int)C->m, n = (int)C->n, k = (int)(ta == PLA_TRANS ? A->m : A->n);
-    const int lda = (int)A->lld, ldb = (int)B->lld, ldc = (int)C->lld;
-    if (C->dt == PLA_F64) {
-        dgemm_(&cta, &ctb, &m, &n, &k, &alpha, A->data, &lda, B->data, &ldb, &beta, C->data, &ldc);
-    } else {
-        const float fa = (float)alpha, fb = (float)beta;
-        sgemm_(&cta, &ctb, &m, &n, &k, &fa, A->data, &lda, B->data, &ldb, &fb, C->data, &ldc);
-    }
+    pla__blas_gemm(C->dt, ta, tb, C->m, C->n, ta == PLA_TRANS ? A->m : A->n, alpha, A->data, A->lld, B->data,
+                   B->lld, beta, C->data, C->lld);
     return PLA_OK;
 }
 

@@ -1,5 +1,6 @@
 /* The context: communicator, process grid, threads and the last error. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "internal/core.h"
@@ -116,6 +117,8 @@ pla_err pla_ctx_destroy(pla_ctx **pctx)
     if (ctx->live_mats != 0)
         return pla__set_err(ctx, PLA_ERR_STATE, __FILE__, __LINE__,
                             "context destroyed while %d matrices are alive", ctx->live_mats);
+    if (ctx->panel != NULL && pla_ctx_destroy(&ctx->panel) != PLA_OK)
+        return pla__set_err(ctx, PLA_ERR_STATE, __FILE__, __LINE__, "matrices alive on the panel context");
     pla__grid_free(ctx);
 #if PLA_HAVE_MPI
     if (ctx->row_comm != MPI_COMM_NULL) MPI_Comm_free(&ctx->row_comm);
@@ -235,4 +238,64 @@ pla_err pla__allreduce(pla_ctx *ctx, pla_scope scope, double *v, int64_t count, 
     (void)ctx; (void)scope; (void)v; (void)count; (void)is_max;
 #endif
     return PLA_OK;
+}
+
+pla_err pla__send(pla_ctx *ctx, const void *buf, int64_t bytes, int dest, int tag)
+{
+#if PLA_HAVE_MPI
+    const char *p = buf;
+    for (; bytes > 0;) {  /* MPI counts are int */
+        int piece = bytes > (1 << 30) ? (1 << 30) : (int)bytes;
+        if (MPI_Send(p, piece, MPI_BYTE, dest, tag, ctx->comm) != MPI_SUCCESS)
+            return pla__set_err(ctx, PLA_ERR_MPI, __FILE__, __LINE__, "MPI_Send to rank %d failed", dest);
+        p += piece;
+        bytes -= piece;
+    }
+    return PLA_OK;
+#else
+    (void)buf; (void)bytes; (void)tag;
+    return pla__set_err(ctx, PLA_ERR_STATE, __FILE__, __LINE__, "send to rank %d in a single process", dest);
+#endif
+}
+
+pla_err pla__recv(pla_ctx *ctx, void *buf, int64_t bytes, int src, int tag)
+{
+#if PLA_HAVE_MPI
+    char *p = buf;
+    for (; bytes > 0;) {
+        int piece = bytes > (1 << 30) ? (1 << 30) : (int)bytes;
+        if (MPI_Recv(p, piece, MPI_BYTE, src, tag, ctx->comm, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            return pla__set_err(ctx, PLA_ERR_MPI, __FILE__, __LINE__, "MPI_Recv from rank %d failed", src);
+        p += piece;
+        bytes -= piece;
+    }
+    return PLA_OK;
+#else
+    (void)buf; (void)bytes; (void)tag;
+    return pla__set_err(ctx, PLA_ERR_STATE, __FILE__, __LINE__, "receive from rank %d in a single process", src);
+#endif
+}
+
+pla_err pla__panel_ctx(pla_ctx *ctx, pla_ctx **panel)
+{
+    pla_err err = PLA_OK;
+    if (ctx->npcol == 1) {
+        *panel = ctx;
+        return PLA_OK;
+    }
+#if PLA_HAVE_MPI
+    if (ctx->panel == NULL) {
+        pla_ctx_opts o = { .nprow = ctx->size, .npcol = 1, .nthreads = 0, .nb_default = ctx->nb_default,
+                           .verbose = ctx->verbose };
+        err = pla_ctx_create_comm(ctx->comm, &o, &ctx->panel);
+        if (err != PLA_OK) {
+            snprintf(ctx->msg, sizeof ctx->msg, "%s", pla_ctx_errmsg(ctx->panel));
+            pla_err ignored = pla_ctx_destroy(&ctx->panel);  /* a partial context: free what exists */
+            (void)ignored;
+            ctx->panel = NULL;
+        }
+    }
+#endif
+    *panel = ctx->panel;
+    return err;
 }

@@ -34,6 +34,8 @@ pla_err pla__kernel_scatter(pla_mat *A, int root, const void *buf, int64_t ld);
    collective in the MPI build; callers allocate, agree, then factor.
    orgqr forms the explicit first k columns of Q in A (m x k, k <= min(m, n)). */
 int64_t pla__tau_len(const pla_mat *A);
+/* The element count a workspace query left in w[0] (as dtype), rounded up. */
+int64_t pla__work_size(pla_dtype dt, const void *w);
 int64_t pla__kernel_geqrf_lwork(pla_mat *A, void *tau);
 pla_err pla__kernel_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork);
 int64_t pla__kernel_orgqr_lwork(pla_mat *A, int64_t k, void *tau);
@@ -46,6 +48,9 @@ void pla__local_copy(int64_t m, int64_t n, size_t es, const void *src, int64_t l
                      int64_t ld_dst);
 void pla__local_transpose(pla_dtype dt, int64_t m, int64_t n, const void *a, int64_t lda, void *b,
                           int64_t ldb);
+/* BLAS gemm on column-major arrays (k may be 0: C := beta C). */
+void pla__blas_gemm(pla_dtype dt, pla_op ta, pla_op tb, int64_t m, int64_t n, int64_t k, double alpha,
+                    const void *a, int64_t lda, const void *b, int64_t ldb, double beta, void *c, int64_t ldc);
 /* LAPACK on column-major arrays: geqrf/orgqr; lwork < 0 queries into *work. */
 int pla__lapack_geqrf(pla_dtype dt, int64_t m, int64_t n, void *a, int64_t lda, void *tau, void *work,
                       int64_t lwork);

@@ -26,6 +26,7 @@ struct pla_ctx {
     int verbose;
     int64_t nb_default;
     int live_mats;      /* matrices created on this context and not yet destroyed */
+    struct pla_ctx *panel; /* cached P x 1 context over the same ranks (tall-skinny kernels) */
     int fail_alloc_rank; /* test hook: allocations on this rank fail (-1: off) */
     int pending;        /* a local failure is recorded and not yet agreed on */
     char msg[PLA_MSG_CAP];
@@ -74,3 +75,12 @@ int pla__fits_int(int64_t v);
 /* Collective reductions over all ranks, my process row, or my process column. */
 typedef enum { PLA_SCOPE_ALL, PLA_SCOPE_ROW, PLA_SCOPE_COL } pla_scope;
 pla_err pla__allreduce(pla_ctx *ctx, pla_scope scope, double *v, int64_t count, int is_max);
+
+/* Point-to-point messages for tree algorithms (TSQR); no-ops that fail in the
+   single-process build, where no tree has more than one node. */
+pla_err pla__send(pla_ctx *ctx, const void *buf, int64_t bytes, int dest, int tag);
+pla_err pla__recv(pla_ctx *ctx, void *buf, int64_t bytes, int src, int tag);
+
+/* Collective.  A P x 1 context over ctx's ranks (ctx itself when it is one),
+   created on first use and owned by ctx. */
+pla_err pla__panel_ctx(pla_ctx *ctx, pla_ctx **panel);

@@ -10,7 +10,7 @@ int pla__cyclic_pieces(int64_t g0, int64_t g1, int64_t nb, int iproc, int nprocs
     const int64_t full = g1 - s >= nb ? (g1 - s - nb) / cycle + 1 : 0;
     const int64_t tail = s + full * cycle;  /* start of a partial block, if any */
     if (full > 0)
-        out[np++] = (pla__piece){ (hsize_t)s, (hsize_t)cycle, (hsize_t)full, (hsize_t)(nb > 1 && nprocs > 1 ? nb - 1 : nb) };
+        out[np++] = (pla__piece){ (hsize_t)s, (hsize_t)cycle, (hsize_t)full, (hsize_t)nb };
     if (tail < g1)
         out[np++] = (pla__piece){ (hsize_t)tail, (hsize_t)cycle, 1, (hsize_t)(g1 - tail) };
     return np;

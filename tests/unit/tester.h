@@ -37,3 +37,4 @@ void test_norms(tester *t);
 void test_moves(tester *t);
 void test_rng(tester *t);
 void test_errors(tester *t);
+void test_qr(tester *t);

@@ -1,0 +1,23 @@
+#pragma once
+#include "pla/mat.h"
+
+/* QR factorization A = Q R of an m x n matrix (any shape), float32 or float64.
+   R is min(m, n) x n upper trapezoidal with a non-negative diagonal (the
+   sign convention that makes R unique for full-rank A, so results agree
+   across rank counts and methods); Q is the explicit economic factor,
+   m x min(m, n), with orthonormal columns. */
+
+typedef enum {
+    PLA_QR_AUTO = 241,        /* TSQR for tall-skinny inputs, Householder otherwise */
+    PLA_QR_HOUSEHOLDER = 242, /* p?geqrf + p?orgqr (LAPACK on one process) */
+    PLA_QR_TSQR = 243         /* communication-avoiding tall-skinny QR (m >= n) */
+} pla_qr_method;
+
+/* The method PLA_QR_AUTO picks for A (not collective; the same on every rank). */
+pla_qr_method pla_qr_choose(const pla_mat *A);
+const char *pla_qr_method_name(pla_qr_method method);
+
+/* Collective.  Computes R and, when Q is not NULL, Q, as new matrices on A's
+   context with A's element type and block sizes; A is not modified.  On error
+   *R (and *Q) are NULL.  PLA_ERR_ARG for PLA_QR_TSQR with m < n. */
+PLA_NODISCARD pla_err pla_qr(const pla_mat *A, pla_qr_method method, pla_mat **R, pla_mat **Q);

@@ -1,0 +1,26 @@
+#pragma once
+/* Shared pieces of the QR routes (Householder and TSQR). */
+#include "internal/core.h"
+
+/* Element (i, j) of a column-major array of dtype dt. */
+static inline double pla__get(pla_dtype dt, const void *a, int64_t ld, int64_t i, int64_t j)
+{
+    return dt == PLA_F64 ? ((const double *)a)[i + j * ld] : (double)((const float *)a)[i + j * ld];
+}
+
+static inline void pla__put(pla_dtype dt, void *a, int64_t ld, int64_t i, int64_t j, double v)
+{
+    if (dt == PLA_F64)
+        ((double *)a)[i + j * ld] = v;
+    else
+        ((float *)a)[i + j * ld] = (float)v;
+}
+
+/* Collective.  Makes diag(R) >= 0 by flipping rows of R and the matching
+   columns of Q (Q may be NULL): A = Q R still holds and R becomes unique. */
+pla_err pla__qr_fix_signs(pla_mat *R, pla_mat *Q);
+/* Not collective.  Zeroes the strictly lower triangle of A (global indices). */
+void pla__zero_lower(pla_mat *A);
+/* Collective.  TSQR of A (m >= n): R (n x n) and optionally Q (m x n) on A's
+   context; signs not yet fixed. */
+pla_err pla__tsqr(const pla_mat *A, pla_mat **R, pla_mat **Q);

@@ -66,3 +66,16 @@ void pdorgqr_(const int *m, const int *n, const int *k, double *a, const int *ia
 void psorgqr_(const int *m, const int *n, const int *k, float *a, const int *ia, const int *ja,
               const int *desca, float *tau, float *work, const int *lwork, int *info);
 #endif
+
+/* LAPACK for the small dense problems solved on one rank (double only) */
+void dtrcon_(const char *norm, const char *uplo, const char *diag, const int *n, const double *a, const int *lda,
+             double *rcond, double *work, int *iwork, int *info);
+void dtrtrs_(const char *uplo, const char *trans, const char *diag, const int *n, const int *nrhs, const double *a,
+             const int *lda, double *b, const int *ldb, int *info);
+void dgesdd_(const char *jobz, const int *m, const int *n, double *a, const int *lda, double *s, double *u,
+             const int *ldu, double *vt, const int *ldvt, double *work, const int *lwork, int *iwork, int *info);
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda, double *b,
+             const int *ldb, int *info);
+void dpocon_(const char *uplo, const int *n, const double *a, const int *lda, const double *anorm, double *rcond,
+             double *work, int *iwork, int *info);

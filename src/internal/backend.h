@@ -56,6 +56,16 @@ int pla__lapack_geqrf(pla_dtype dt, int64_t m, int64_t n, void *a, int64_t lda, 
                       int64_t lwork);
 int pla__lapack_orgqr(pla_dtype dt, int64_t m, int64_t n, int64_t k, void *a, int64_t lda, const void *tau,
                       void *work, int64_t lwork);
+/* Small dense double-precision LAPACK on one rank: upper-triangular condition
+   estimate (1-norm) and solve, square SVD (U, s, V^T of an n x n matrix;
+   a is destroyed), Cholesky (upper) factor/solve/condition estimate.  Return
+   LAPACK's info (-100: out of memory). */
+int pla__lapack_trcon(int64_t n, const double *r, int64_t ldr, double *rcond);
+int pla__lapack_trtrs(int64_t n, int64_t nrhs, const double *r, int64_t ldr, double *b, int64_t ldb);
+int pla__lapack_gesdd(int64_t n, double *a, int64_t lda, double *s, double *u, double *vt);
+int pla__lapack_potrf(int64_t n, double *a, int64_t lda);
+int pla__lapack_potrs(int64_t n, int64_t nrhs, const double *a, int64_t lda, double *b, int64_t ldb);
+int pla__lapack_pocon(int64_t n, const double *a, int64_t lda, double anorm, double *rcond);
 #if PLA_HAVE_MPI
 pla_err pla__pblas_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
                         double beta, pla_mat *C);

@@ -79,16 +79,16 @@ done:
     return pla__agree(ctx, err);
 }
 
-static pla_err householder(const pla_mat *A, pla_mat **R, pla_mat **Q)
+pla_err pla__householder_qr(pla_mat **pF, pla_mat **R, pla_mat **Q)
 {
     pla_err err = PLA_OK;
-    pla_ctx *ctx = A->ctx;
+    pla_mat *F = *pF, *Qm = NULL;
+    const pla_mat *A = F;  /* shape and type */
+    pla_ctx *ctx = F->ctx;
     const int64_t m = A->m, n = A->n, k = m < n ? m : n;
-    pla_mat *F = NULL, *Qm = NULL;
     void *tau = NULL, *work = NULL;
     int64_t lwork = 0;
 
-    PLA_TRY(pla_mat_dup(A, &F));
     tau = pla__calloc(ctx, (size_t)pla__tau_len(F), (size_t)pla_dtype_size(A->dt));
     PLA_CHECK(ctx, tau != NULL, PLA_ERR_MEM, "out of memory for QR reflector scalars");
 done:
@@ -106,7 +106,7 @@ done:
     if (err == PLA_OK && Q != NULL) {
         if (m > n) {
             Qm = F;  /* the m x n factored matrix becomes Q in place */
-            F = NULL;
+            F = *pF = NULL;
         } else {
             err = pla_mat_create(ctx, A->dt, m, k, A->mb, A->nb, &Qm);
             if (err == PLA_OK)
@@ -123,8 +123,17 @@ done:
     }
     free(work);
     free(tau);
-    pla_mat_destroy(&F);
     pla_mat_destroy(&Qm);
+    return err;
+}
+
+static pla_err householder(const pla_mat *A, pla_mat **R, pla_mat **Q)
+{
+    pla_mat *F = NULL;
+    pla_err err = pla_mat_dup(A, &F);
+    if (err == PLA_OK)
+        err = pla__householder_qr(&F, R, Q);
+    pla_mat_destroy(&F);
     return err;
 }
 

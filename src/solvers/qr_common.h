@@ -24,3 +24,8 @@ void pla__zero_lower(pla_mat *A);
 /* Collective.  TSQR of A (m >= n): R (n x n) and optionally Q (m x n) on A's
    context; signs not yet fixed. */
 pla_err pla__tsqr(const pla_mat *A, pla_mat **R, pla_mat **Q);
+/* Collective.  TSQR of P, which lives on a P x 1 context and is overwritten;
+   R and Q are created on ctx (same ranks) with blocks mb x nb. */
+pla_err pla__tsqr_panel(pla_mat *P, pla_ctx *ctx, int64_t mb, int64_t nb, pla_mat **R, pla_mat **Q);
+/* Collective.  Householder QR of F, which is overwritten (and may become *Q). */
+pla_err pla__householder_qr(pla_mat **F, pla_mat **R, pla_mat **Q);

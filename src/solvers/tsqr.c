@@ -139,26 +139,33 @@ done:
 
 pla_err pla__tsqr(const pla_mat *A, pla_mat **R, pla_mat **Q)
 {
-    pla_err err = PLA_OK;
     pla_ctx *ctx = A->ctx, *pctx = NULL;
     pla_mat *P = NULL;
-    void *tau0 = NULL, *c = NULL, *tmp = NULL;
-    const int64_t n = A->n;
-    tsqr_state st = { .dt = A->dt, .es = (size_t)pla_dtype_size(A->dt), .n = n };
-
     /* the working copy in a P x 1 layout: one contiguous row panel per rank */
-    err = pla__panel_ctx(ctx, &pctx);
+    pla_err err = pla__panel_ctx(ctx, &pctx);
     if (err == PLA_OK) {
         int64_t mb = ctx->npcol == 1 ? A->mb : (A->m + ctx->size - 1) / ctx->size;
-        err = pla_mat_create(pctx, A->dt, A->m, n, mb > 0 ? mb : 1, n > 0 ? n : 1, &P);
+        err = pla_mat_create(pctx, A->dt, A->m, A->n, mb > 0 ? mb : 1, A->n > 0 ? A->n : 1, &P);
     }
     if (err == PLA_OK)
         err = pla_mat_copy(A, P);
-    if (err != PLA_OK)
-        return err;
-    pla_ctx *wc = pctx;  /* errors below are recorded on the panel context and copied back */
+    if (err == PLA_OK)
+        err = pla__tsqr_panel(P, ctx, A->mb, A->nb, R, Q);
+    else if (pctx != NULL && pctx != ctx)
+        pla__set_err(ctx, err, __FILE__, __LINE__, "%s", pla_ctx_errmsg(pctx));
+    pla_mat_destroy(&P);
+    return err;
+}
+
+pla_err pla__tsqr_panel(pla_mat *P, pla_ctx *ctx, int64_t mb, int64_t nb, pla_mat **R, pla_mat **Q)
+{
+    pla_err err = PLA_OK;
+    void *tau0 = NULL, *c = NULL, *tmp = NULL;
+    const int64_t n = P->n;
+    tsqr_state st = { .dt = P->dt, .es = (size_t)pla_dtype_size(P->dt), .n = n };
+    pla_ctx *wc = P->ctx;  /* errors below are recorded on the panel context and copied back */
     const int64_t ml = P->mloc, r0 = ml < n ? ml : n;
-    st.lwork = query_lwork(A->dt, 2 * n > ml ? 2 * n : ml, n);
+    st.lwork = query_lwork(P->dt, 2 * n > ml ? 2 * n : ml, n);
     st.work = pla__malloc(wc, (size_t)st.lwork * st.es);
     st.rbuf = pla__calloc(wc, (size_t)(n * n > 0 ? n * n : 1), st.es);
     tau0 = pla__calloc(wc, (size_t)(r0 > 0 ? r0 : 1), st.es);
@@ -174,7 +181,7 @@ done:
         err = pla__agree(wc, tree_up(wc, &st));
     /* R: assembled on rank 0 of the tree, scattered into A's layout */
     if (err == PLA_OK)
-        err = pla_mat_create(ctx, A->dt, n, n, A->mb, A->nb, R);
+        err = pla_mat_create(ctx, P->dt, n, n, mb, nb, R);
     if (err == PLA_OK)
         err = pla_mat_scatter(*R, 0, st.rbuf, n);
     if (err == PLA_OK && Q != NULL) {
@@ -206,7 +213,7 @@ done:
             free(qleaf);
         }
         if (err == PLA_OK)
-            err = pla_mat_create(ctx, A->dt, A->m, n, A->mb, A->nb, Q);
+            err = pla_mat_create(ctx, P->dt, P->m, n, mb, nb, Q);
         if (err == PLA_OK)
             err = pla_mat_copy(P, *Q);
     }
@@ -216,6 +223,5 @@ done:
     free(tmp);
     free(tau0);
     free_state(&st);
-    pla_mat_destroy(&P);
     return err;
 }

@@ -1,0 +1,80 @@
+/* LAPACK on small dense double-precision problems held by one rank (the
+   n x n systems that least squares reduces to).  Thin wrappers: 64-bit sizes
+   in, Fortran calls out, info back. */
+#include <stdlib.h>
+#include "internal/backend.h"
+#include "backend/fortran.h"
+
+int pla__lapack_trcon(int64_t n, const double *r, int64_t ldr, double *rcond)
+{
+    const int in = (int)n, ild = (int)(ldr > 0 ? ldr : 1);
+    int info = 0;
+    double *work = malloc((size_t)(3 * n + 1) * sizeof *work);
+    int *iwork = malloc((size_t)(n + 1) * sizeof *iwork);
+    if (work == NULL || iwork == NULL)
+        info = -100;
+    else
+        dtrcon_("1", "U", "N", &in, r, &ild, rcond, work, iwork, &info);
+    free(work);
+    free(iwork);
+    return info;
+}
+
+int pla__lapack_trtrs(int64_t n, int64_t nrhs, const double *r, int64_t ldr, double *b, int64_t ldb)
+{
+    const int in = (int)n, ir = (int)nrhs, ild = (int)(ldr > 0 ? ldr : 1), ildb = (int)(ldb > 0 ? ldb : 1);
+    int info = 0;
+    dtrtrs_("U", "N", "N", &in, &ir, r, &ild, b, &ildb, &info);
+    return info;
+}
+
+int pla__lapack_gesdd(int64_t n, double *a, int64_t lda, double *s, double *u, double *vt)
+{
+    const int in = (int)n, ild = (int)(lda > 0 ? lda : 1);
+    int info = 0, lwork = -1;
+    double q = 0;
+    int *iwork = malloc((size_t)(8 * n + 1) * sizeof *iwork);
+    if (iwork == NULL)
+        return -100;
+    dgesdd_("S", &in, &in, a, &ild, s, u, &ild, vt, &ild, &q, &lwork, iwork, &info);
+    lwork = (int)q + 1;
+    double *work = malloc((size_t)lwork * sizeof *work);
+    if (work == NULL)
+        info = -100;
+    else
+        dgesdd_("S", &in, &in, a, &ild, s, u, &ild, vt, &ild, work, &lwork, iwork, &info);
+    free(work);
+    free(iwork);
+    return info;
+}
+
+int pla__lapack_potrf(int64_t n, double *a, int64_t lda)
+{
+    const int in = (int)n, ild = (int)(lda > 0 ? lda : 1);
+    int info = 0;
+    dpotrf_("U", &in, a, &ild, &info);
+    return info;
+}
+
+int pla__lapack_potrs(int64_t n, int64_t nrhs, const double *a, int64_t lda, double *b, int64_t ldb)
+{
+    const int in = (int)n, ir = (int)nrhs, ild = (int)(lda > 0 ? lda : 1), ildb = (int)(ldb > 0 ? ldb : 1);
+    int info = 0;
+    dpotrs_("U", &in, &ir, a, &ild, b, &ildb, &info);
+    return info;
+}
+
+int pla__lapack_pocon(int64_t n, const double *a, int64_t lda, double anorm, double *rcond)
+{
+    const int in = (int)n, ild = (int)(lda > 0 ? lda : 1);
+    int info = 0;
+    double *work = malloc((size_t)(3 * n + 1) * sizeof *work);
+    int *iwork = malloc((size_t)(n + 1) * sizeof *iwork);
+    if (work == NULL || iwork == NULL)
+        info = -100;
+    else
+        dpocon_("U", &in, a, &ild, &anorm, rcond, work, iwork, &info);
+    free(work);
+    free(iwork);
+    return info;
+}

@@ -8,3 +8,4 @@
 #include "pla/io.h"
 #include "pla/version.h"
 #include "pla/qr.h"
+#include "pla/lstsq.h"

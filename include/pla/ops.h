@@ -20,3 +20,13 @@ PLA_NODISCARD pla_err pla_scale(double alpha, pla_mat *A);
 /* Not collective (local work only).  B := alpha * A + beta * B; A and B have
    the same shape, blocks, context and type. */
 PLA_NODISCARD pla_err pla_add(double alpha, const pla_mat *A, double beta, pla_mat *B);
+
+/* Collective.  sums[j] = sum over i of A(i, j), for every column j, on every
+   rank (the caller provides n doubles). */
+PLA_NODISCARD pla_err pla_col_sums(const pla_mat *A, double *sums);
+/* Collective.  sumsq[j] = sum over i of (A(i, j) - shift[j])^2 (shift may be
+   NULL for zero): the squared column norms after a shift, on every rank. */
+PLA_NODISCARD pla_err pla_col_sumsq(const pla_mat *A, const double *shift, double *sumsq);
+/* Not collective (local work only).  A(i, j) -= shift[j] for every element;
+   shift holds n values, the same on every rank. */
+PLA_NODISCARD pla_err pla_col_shift(pla_mat *A, const double *shift);

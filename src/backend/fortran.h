@@ -79,3 +79,17 @@ void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, c
              const int *ldb, int *info);
 void dpocon_(const char *uplo, const int *n, const double *a, const int *lda, const double *anorm, double *rcond,
              double *work, int *iwork, int *info);
+
+/* Symmetric rank-k update */
+void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha, const double *a,
+            const int *lda, const double *beta, double *c, const int *ldc);
+void ssyrk_(const char *uplo, const char *trans, const int *n, const int *k, const float *alpha, const float *a,
+            const int *lda, const float *beta, float *c, const int *ldc);
+#if PLA_HAVE_MPI
+void pdsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha, const double *a,
+             const int *ia, const int *ja, const int *desca, const double *beta, double *c, const int *ic,
+             const int *jc, const int *descc);
+void pssyrk_(const char *uplo, const char *trans, const int *n, const int *k, const float *alpha, const float *a,
+             const int *ia, const int *ja, const int *desca, const float *beta, float *c, const int *ic,
+             const int *jc, const int *descc);
+#endif

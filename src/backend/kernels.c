@@ -69,6 +69,16 @@ pla_err pla__kernel_scatter(pla_mat *A, int root, const void *buf, int64_t ld)
     return PLA_OK;
 }
 
+pla_err pla__kernel_syrk_t(const pla_mat *A, pla_mat *C)
+{
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx))
+        return pla__pblas_syrk_t(A, C);
+#endif
+    pla__local_syrk_t(A->dt, A->m, A->n, A->data, A->lld, C->data, C->lld);
+    return PLA_OK;
+}
+
 int64_t pla__tau_len(const pla_mat *A)
 {
     int64_t k = A->m < A->n ? A->m : A->n;

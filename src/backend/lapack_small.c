@@ -20,11 +20,11 @@ int pla__lapack_trcon(int64_t n, const double *r, int64_t ldr, double *rcond)
     return info;
 }
 
-int pla__lapack_trtrs(int64_t n, int64_t nrhs, const double *r, int64_t ldr, double *b, int64_t ldb)
+int pla__lapack_trtrs(int trans, int64_t n, int64_t nrhs, const double *r, int64_t ldr, double *b, int64_t ldb)
 {
     const int in = (int)n, ir = (int)nrhs, ild = (int)(ldr > 0 ? ldr : 1), ildb = (int)(ldb > 0 ? ldb : 1);
     int info = 0;
-    dtrtrs_("U", "N", "N", &in, &ir, r, &ild, b, &ildb, &info);
+    dtrtrs_("U", trans ? "T" : "N", "N", &in, &ir, r, &ild, b, &ildb, &info);
     return info;
 }
 

@@ -86,3 +86,17 @@ int pla__lapack_orgqr(pla_dtype dt, int64_t m, int64_t n, int64_t k, void *a, in
         sorgqr_(&im, &in, &ik, a, &ilda, tau, work, &lw, &info);
     return info;
 }
+
+void pla__local_syrk_t(pla_dtype dt, int64_t m, int64_t n, const void *a, int64_t lda, void *c, int64_t ldc)
+{
+    const int in = (int)n, ik = (int)m, ilda = (int)(lda > 0 ? lda : 1), ildc = (int)(ldc > 0 ? ldc : 1);
+    if (n == 0)
+        return;
+    if (dt == PLA_F64) {
+        const double one = 1.0, zero = 0.0;
+        dsyrk_("U", "T", &in, &ik, &one, a, &ilda, &zero, c, &ildc);
+    } else {
+        const float one = 1.0f, zero = 0.0f;
+        ssyrk_("U", "T", &in, &ik, &one, a, &ilda, &zero, c, &ildc);
+    }
+}

@@ -75,6 +75,19 @@ pla_err pla__pblas_transpose(const pla_mat *A, pla_mat *B)
     return PLA_OK;
 }
 
+pla_err pla__pblas_syrk_t(const pla_mat *A, pla_mat *C)
+{
+    const int n = (int)A->n, k = (int)A->m, one = 1;
+    if (A->dt == PLA_F64) {
+        const double a = 1.0, b = 0.0;
+        pdsyrk_("U", "T", &n, &k, &a, A->data, &one, &one, A->desc, &b, C->data, &one, &one, C->desc);
+    } else {
+        const float a = 1.0f, b = 0.0f;
+        pssyrk_("U", "T", &n, &k, &a, A->data, &one, &one, A->desc, &b, C->data, &one, &one, C->desc);
+    }
+    return PLA_OK;
+}
+
 /* p?gemr2d of an m x n submatrix; ictxt spans every process involved. */
 static void gemr2d(pla_dtype dt, int64_t m, int64_t n, const void *a, int64_t ia, int64_t ja, const int *desca,
                    void *b, int64_t ib, int64_t jb, const int *descb, int ictxt)

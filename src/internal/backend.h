@@ -29,6 +29,9 @@ pla_err pla__kernel_copy_sub(const pla_mat *A, int64_t ia, int64_t ja, int64_t m
 pla_err pla__kernel_gather(const pla_mat *A, int root, void *buf, int64_t ld);
 pla_err pla__kernel_scatter(pla_mat *A, int root, const void *buf, int64_t ld);
 
+/* C := A^T A (upper triangle of C; C is n x n for A m x n), same ctx/dtype. */
+pla_err pla__kernel_syrk_t(const pla_mat *A, pla_mat *C);
+
 /* Householder QR in place: A := the factors, tau (A's dtype) of local length
    pla__tau_len(A).  Workspace sizes (in elements) come from a query that is
    collective in the MPI build; callers allocate, agree, then factor.
@@ -51,17 +54,19 @@ void pla__local_transpose(pla_dtype dt, int64_t m, int64_t n, const void *a, int
 /* BLAS gemm on column-major arrays (k may be 0: C := beta C). */
 void pla__blas_gemm(pla_dtype dt, pla_op ta, pla_op tb, int64_t m, int64_t n, int64_t k, double alpha,
                     const void *a, int64_t lda, const void *b, int64_t ldb, double beta, void *c, int64_t ldc);
+/* C (n x n, upper) := A^T A for A m x n column-major. */
+void pla__local_syrk_t(pla_dtype dt, int64_t m, int64_t n, const void *a, int64_t lda, void *c, int64_t ldc);
 /* LAPACK on column-major arrays: geqrf/orgqr; lwork < 0 queries into *work. */
 int pla__lapack_geqrf(pla_dtype dt, int64_t m, int64_t n, void *a, int64_t lda, void *tau, void *work,
                       int64_t lwork);
 int pla__lapack_orgqr(pla_dtype dt, int64_t m, int64_t n, int64_t k, void *a, int64_t lda, const void *tau,
                       void *work, int64_t lwork);
 /* Small dense double-precision LAPACK on one rank: upper-triangular condition
-   estimate (1-norm) and solve, square SVD (U, s, V^T of an n x n matrix;
+   estimate (1-norm) and solve (R or R^T), square SVD (U, s, V^T of an n x n matrix;
    a is destroyed), Cholesky (upper) factor/solve/condition estimate.  Return
    LAPACK's info (-100: out of memory). */
 int pla__lapack_trcon(int64_t n, const double *r, int64_t ldr, double *rcond);
-int pla__lapack_trtrs(int64_t n, int64_t nrhs, const double *r, int64_t ldr, double *b, int64_t ldb);
+int pla__lapack_trtrs(int trans, int64_t n, int64_t nrhs, const double *r, int64_t ldr, double *b, int64_t ldb);
 int pla__lapack_gesdd(int64_t n, double *a, int64_t lda, double *s, double *u, double *vt);
 int pla__lapack_potrf(int64_t n, double *a, int64_t lda);
 int pla__lapack_potrs(int64_t n, int64_t nrhs, const double *a, int64_t lda, double *b, int64_t ldb);
@@ -73,6 +78,7 @@ pla_err pla__pblas_transpose(const pla_mat *A, pla_mat *B);
 pla_err pla__scalapack_copy_sub(const pla_mat *A, int64_t ia, int64_t ja, int64_t m, int64_t n, pla_mat *B,
                                 int64_t ib, int64_t jb);
 pla_err pla__scalapack_root_transfer(const pla_mat *A, int root, void *buf, int64_t ld, int to_root);
+pla_err pla__pblas_syrk_t(const pla_mat *A, pla_mat *C);
 int pla__scalapack_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork);
 int pla__scalapack_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t lwork);
 #endif

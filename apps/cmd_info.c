@@ -1,0 +1,290 @@
+/* pla info: what a file holds, and the memory per rank a command would need. */
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+#include "gemm_shapes.h"
+
+static const char info_help[] =
+    "usage: pla info FILE                 list every dataset of FILE\n"
+    "       pla info FILE:/PATH           describe one dataset\n"
+    "       [mpirun -n P] pla info A --for gemm -b B [-c C0] [--transa] [--transb]\n"
+    "                     [--grid PxQ] [--block NB] [--dtype T]\n"
+    "                                     memory per rank `pla gemm` would need\n\n"
+    "Shows shape (as h5py prints it), element type, layout (contiguous, chunked\n"
+    "with chunk shape, compact) and filters (e.g. gzip(4),shuffle).  With --for,\n"
+    "the estimate is for the rank count info runs on (or the --grid given) and\n"
+    "the block size and precision the command would use; A, B and C0 are named\n"
+    "as for that command.  info writes nothing: -o and --force do not apply.\n\n"
+    "Options:\n"
+    "      --for gemm        estimate memory for pla gemm with these operands\n"
+    "  -b, -c, --transa, --transb   the gemm operands (see pla gemm --help)\n";
+
+typedef struct {
+    const char *target;   /* the positional FILE[:/PATH] */
+    const char *for_cmd;  /* --for */
+    const char *b, *c;
+    int transa, transb;
+} info_args;
+
+enum { OPT_FOR, OPT_B, OPT_C, OPT_TRANSA, OPT_TRANSB };
+
+static const cli_option info_options[] = {
+    { "for", 0, 1, OPT_FOR },
+    { NULL, 'b', 1, OPT_B },
+    { NULL, 'c', 1, OPT_C },
+    { "transa", 0, 0, OPT_TRANSA },
+    { "transb", 0, 0, OPT_TRANSB },
+    { NULL, 0, 0, 0 },
+};
+
+static pla_err info_option(void *state, const cli_option *opt, const char *value, cli_msg *msg)
+{
+    info_args *a = state;
+    switch (opt->id) {
+    case OPT_FOR:
+        if (strcmp(value, "gemm") != 0)
+            return cli_fail(msg, PLA_ERR_ARG, "--for supports gemm in this version, got '%s'", value);
+        a->for_cmd = value;
+        break;
+    case OPT_B: a->b = value; break;
+    case OPT_C: a->c = value; break;
+    case OPT_TRANSA: a->transa = 1; break;
+    case OPT_TRANSB: a->transb = 1; break;
+    default: break;
+    }
+    return PLA_OK;
+}
+
+static pla_err info_positional(void *state, const char *arg, cli_msg *msg)
+{
+    info_args *a = state;
+    if (a->target != NULL)
+        return cli_fail(msg, PLA_ERR_ARG, "pla info takes one FILE[:/PATH], got '%s' and '%s'", a->target, arg);
+    a->target = arg;
+    return PLA_OK;
+}
+
+static const cli_spec info_spec = { "info", info_options, info_option, info_positional };
+
+typedef struct {
+    cli_name a, b, c;
+    pla_h5_dset_info ia, ib, ic;
+    int64_t block;
+} info_plan;
+
+static pla_err check_usage(const info_args *a, const cli_common *opt, info_plan *p, cli_msg *msg)
+{
+    pla_err err = PLA_OK;
+    if (a->target == NULL)
+        return cli_fail(msg, PLA_ERR_ARG, "pla info needs a FILE or FILE:/PATH");
+    if (opt->output || opt->force)
+        return cli_fail(msg, PLA_ERR_ARG, "pla info writes nothing: -o/--output and --force do not apply");
+    if (a->for_cmd == NULL && (a->b || a->c || a->transa || a->transb))
+        return cli_fail(msg, PLA_ERR_ARG, "-b, -c, --transa and --transb go with --for gemm");
+    if (a->for_cmd && a->b == NULL)
+        return cli_fail(msg, PLA_ERR_ARG, "--for gemm needs the other operand: -b FILE[:/PATH]");
+    if ((err = cli_split_name("FILE", a->target, &p->a, msg)) != PLA_OK ||
+        (a->b && (err = cli_split_name("-b", a->b, &p->b, msg)) != PLA_OK) ||
+        (a->c && (err = cli_split_name("-c", a->c, &p->c, msg)) != PLA_OK))
+        return err;
+    p->block = opt->block > 0 ? opt->block : CLI_GEMM_BLOCK;
+    return PLA_OK;
+}
+
+/* ---- describing datasets ----------------------------------------------------- */
+
+static void layout_text(char *buf, size_t cap, const pla_h5_dset_info *d)
+{
+    size_t used = (size_t)snprintf(buf, cap, "%s", d->layout);
+    if (strcmp(d->layout, "chunked") == 0 && used < cap) {
+        char chunk[128];
+        cli_shape_text(chunk, sizeof chunk, d->ndims, d->chunk);
+        used += (size_t)snprintf(buf + used, cap - used, " %s", chunk);
+    }
+    if (d->filters[0] && used < cap)
+        snprintf(buf + used, cap - used, " %s", d->filters);
+}
+
+static cJSON *dataset_json(const pla_h5_dset_info *d)
+{
+    cJSON *item = cJSON_CreateObject();
+    cJSON_AddStringToObject(item, "path", d->path);
+    cJSON *shape = cJSON_AddArrayToObject(item, "shape");
+    for (int i = 0; i < d->ndims; ++i)
+        cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d->dims[i]));
+    cJSON_AddStringToObject(item, "dtype", d->type);
+    cJSON_AddBoolToObject(item, "matrix", d->ndims == 2 && d->is_numeric);
+    cJSON_AddStringToObject(item, "layout", d->layout);
+    if (strcmp(d->layout, "chunked") == 0) {
+        cJSON *chunk = cJSON_AddArrayToObject(item, "chunks");
+        for (int i = 0; i < d->ndims; ++i)
+            cJSON_AddItemToArray(chunk, cJSON_CreateNumber((double)d->chunk[i]));
+    }
+    cJSON_AddStringToObject(item, "filters", d->filters);
+    return item;
+}
+
+typedef struct {
+    cli_report *rep;
+    cJSON *list;
+    int count;
+} listing;
+
+static void visit(const pla_h5_dset_info *d, void *arg)
+{
+    listing *l = arg;
+    char shape[128], layout[256];
+    cli_shape_text(shape, sizeof shape, d->ndims, d->dims);
+    layout_text(layout, sizeof layout, d);
+    cJSON_AddItemToArray(l->list, dataset_json(d));
+    report_text(l->rep, 0, "  %-24s %-16s %-8s %s", d->path, shape, d->type, layout);
+    l->count++;
+}
+
+static pla_err describe(cli_report *rep, pla_ctx *ctx, info_plan *p)
+{
+    pla_err err = PLA_OK;
+    cJSON *list = cJSON_AddArrayToObject(report_json(rep), "datasets");
+    if (p->a.path[0] == '\0') {
+        listing l = { rep, list, 0 };
+        report_text(rep, 0, "%s:", p->a.file);
+        err = pla_h5_list(ctx, p->a.file, visit, &l);
+        if (err == PLA_OK && l.count == 0)
+            report_text(rep, 0, "  (no datasets)");
+        return err;
+    }
+    pla_h5_dset_info d;
+    CLI_TRY(pla_h5_inspect(ctx, p->a.file, p->a.path, &d));
+    char shape[128], layout[256];
+    cli_shape_text(shape, sizeof shape, d.ndims, d.dims);
+    layout_text(layout, sizeof layout, &d);
+    cJSON_AddItemToArray(list, dataset_json(&d));
+    report_text(rep, 0, "%s:%s", p->a.file, d.path);
+    report_text(rep, 0, "  shape    %s%s", shape,
+                d.ndims == 2 && d.is_numeric ? "  (a matrix pla can read)" : "  (not a 2-D numeric matrix)");
+    report_text(rep, 0, "  dtype    %s", d.type);
+    report_text(rep, 0, "  layout   %s", layout);
+done:
+    return err;
+}
+
+/* ---- memory estimate ------------------------------------------------------- */
+
+/* Rows (or columns) of an n-long dimension in blocks of nb on process iproc of nprocs. */
+static int64_t local_extent(int64_t n, int64_t nb, int iproc, int nprocs)
+{
+    int64_t nblocks = n / nb, count = (nblocks / nprocs) * nb, extra = nblocks % nprocs;
+    if (iproc < extra)
+        count += nb;
+    else if (iproc == extra)
+        count += n % nb;
+    return count;
+}
+
+/* Bytes of the largest local part (process (0, 0) holds the most) of an m x n matrix. */
+static double local_bytes(int64_t m, int64_t n, int64_t nb, int nprow, int npcol, int es)
+{
+    return (double)local_extent(m, nb, 0, nprow) * (double)local_extent(n, nb, 0, npcol) * es;
+}
+
+static void size_text(char *buf, size_t cap, double bytes)
+{
+    const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+    int u = 0;
+    while (bytes >= 1024.0 && u < 4) {
+        bytes /= 1024.0;
+        ++u;
+    }
+    snprintf(buf, cap, u == 0 ? "%.0f %s" : "%.1f %s", bytes, unit[u]);
+}
+
+static pla_err estimate_gemm(cli_report *rep, pla_ctx *ctx, const info_args *a, const cli_common *opt,
+                             info_plan *p)
+{
+    pla_err err = PLA_OK;
+    cli_gemm_dims d = { 0, 0, 0 };
+    CLI_TRY(cli_inspect_matrix(ctx, &p->a, &p->ia));
+    CLI_TRY(cli_inspect_matrix(ctx, &p->b, &p->ib));
+    if (a->c)
+        CLI_TRY(cli_inspect_matrix(ctx, &p->c, &p->ic));
+    CLI_TRY(cli_gemm_conform(ctx, a->transa, a->transb, &p->a, p->ia.dims, &p->b, p->ib.dims,
+                             a->c ? &p->c : NULL, p->ic.dims, &d));
+    int nprow = 1, npcol = 1, es = pla_dtype_size(opt->dtype);
+    pla_ctx_grid(ctx, &nprow, &npcol, NULL, NULL);
+    const int64_t nb = p->block;
+    double part[3] = {
+        local_bytes(p->ia.dims[0], p->ia.dims[1], nb, nprow, npcol, es),
+        local_bytes(p->ib.dims[0], p->ib.dims[1], nb, nprow, npcol, es),
+        local_bytes(d.m, d.n, nb, nprow, npcol, es),
+    };
+    double total = part[0] + part[1] + part[2];
+    double whole = ((double)d.m * (double)d.k + (double)d.k * (double)d.n + (double)d.m * (double)d.n) * es;
+
+    cJSON *mem = cJSON_AddObjectToObject(report_json(rep), "memory");
+    cJSON_AddStringToObject(mem, "for", "gemm");
+    cJSON *shape = cJSON_AddArrayToObject(mem, "shape_mnk");
+    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d.m));
+    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d.n));
+    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d.k));
+    cJSON *per = cJSON_AddObjectToObject(mem, "per_rank_bytes");
+    cJSON_AddNumberToObject(per, "A", part[0]);
+    cJSON_AddNumberToObject(per, "B", part[1]);
+    cJSON_AddNumberToObject(per, "C", part[2]);
+    cJSON_AddNumberToObject(per, "total", total);
+    cJSON_AddNumberToObject(mem, "all_ranks_bytes", whole);
+    report_matrix(rep, "inputs", "A", p->a.display, p->ia.dims[0], p->ia.dims[1], p->ia.type);
+    report_matrix(rep, "inputs", "B", p->b.display, p->ib.dims[0], p->ib.dims[1], p->ib.type);
+    if (a->c)
+        report_matrix(rep, "inputs", "C0", p->c.display, p->ic.dims[0], p->ic.dims[1], p->ic.type);
+
+    char sa[32], sb[32], sc[32], st[32], sw[32];
+    size_text(sa, sizeof sa, part[0]);
+    size_text(sb, sizeof sb, part[1]);
+    size_text(sc, sizeof sc, part[2]);
+    size_text(st, sizeof st, total);
+    size_text(sw, sizeof sw, whole);
+    report_text(rep, 0, "pla gemm: C (%lldx%lld) = A%s (%lldx%lld) B%s (%lldx%lld) on %d rank%s, grid %dx%d, "
+                "block %lld, %s", (long long)d.m, (long long)d.n, a->transa ? "^T" : "", (long long)d.m,
+                (long long)d.k, a->transb ? "^T" : "", (long long)d.k, (long long)d.n, nprow * npcol,
+                nprow * npcol == 1 ? "" : "s", nprow, npcol, (long long)nb, pla_dtype_name(opt->dtype));
+    report_text(rep, 0, "  memory per rank (largest part): A %s, B %s, C %s; total %s", sa, sb, sc, st);
+    report_text(rep, 0, "  all ranks together: %s", sw);
+    report_text(rep, 0, "  not counted: HDF5 transfer buffers (bounded, tens of MiB) and the BLAS/ScaLAPACK"
+                " workspace (a few block-wide panels)");
+done:
+    return err;
+}
+
+int cmd_info(int argc, char **argv)
+{
+    cli_report rep;
+    cli_common opt;
+    cli_msg msg = { "" };
+    info_args a = { 0 };
+    static info_plan plan;  /* large name buffers: off the stack */
+    pla_ctx *ctx = NULL;
+
+    report_init(&rep, "info", argc, argv);
+    if (cli_wants_help(argc, argv, 2)) {
+        report_help(&rep, info_help, 1);
+        report_free(&rep);
+        return 0;
+    }
+    memset(&plan, 0, sizeof plan);
+    pla_err err = cli_parse(&info_spec, argc, argv, 2, &opt, &a, &msg);
+    if (err == PLA_OK)
+        err = check_usage(&a, &opt, &plan, &msg);
+    if (err != PLA_OK)
+        return report_finish(&rep, err, msg.text, "pla info --help");
+    report_options(&rep, &opt);
+
+    err = cli_open_context(&opt, plan.block, &ctx);
+    if (err == PLA_OK) {
+        report_context(&rep, ctx, plan.block, opt.dtype);
+        err = a.for_cmd ? estimate_gemm(&rep, ctx, &a, &opt, &plan) : describe(&rep, ctx, &plan);
+    }
+    int code = report_finish(&rep, err, pla_ctx_errmsg(ctx), NULL);
+    if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)
+        code = 1;
+    return code;
+}

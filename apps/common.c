@@ -67,3 +67,18 @@ void cli_output_path(char *buf, size_t cap, const cli_name *group, const char *n
     size_t len = strlen(g);
     snprintf(buf, cap, "%s:%s%s%s", group->file, g, len > 0 && g[len - 1] == '/' ? "" : "/", name);
 }
+
+pla_err cli_prefer_row_grid(const cli_common *opt, int64_t block, int tall, pla_ctx **ctx)
+{
+    int p = 1, q = 1;
+    pla_ctx_grid(*ctx, &p, &q, NULL, NULL);
+    if (!tall || opt->nprow != 0 || q == 1)
+        return PLA_OK;
+    cli_common row = *opt;
+    row.nprow = p * q;
+    row.npcol = 1;
+    pla_err err = pla_ctx_destroy(ctx);
+    if (err == PLA_OK)
+        err = cli_open_context(&row, block, ctx);
+    return err;
+}

@@ -35,3 +35,8 @@ void cli_shape_text(char *buf, size_t cap, int ndims, const int64_t *dims);
 
 /* "out.h5:/GROUP/NAME" for an output dataset NAME under GROUP of FILE. */
 void cli_output_path(char *buf, size_t cap, const cli_name *group, const char *name);
+
+/* Collective.  For a tall-skinny problem (tall != 0) and no --grid given,
+   replaces *ctx by a P x 1 context: row panels suit TSQR and p?geqrf on such
+   shapes and are read from the file without redistribution.  Otherwise a no-op. */
+PLA_NODISCARD pla_err cli_prefer_row_grid(const cli_common *opt, int64_t block, int tall, pla_ctx **ctx);

@@ -14,6 +14,7 @@ typedef struct {
 
 static const command commands[] = {
     { "gemm", cmd_gemm, "C := alpha op(A) op(B) + beta C on HDF5 datasets" },
+    { "qr", cmd_qr, "QR factorization: R and the economic Q (Householder or TSQR)" },
     { "gen", cmd_gen, "generate a random matrix into an HDF5 file, in parallel" },
     { "info", cmd_info, "describe datasets; memory per rank a command would need" },
     { "version", cmd_version, "versions of pla and the libraries it runs on" },

@@ -194,6 +194,21 @@ void report_text(const cli_report *r, int level, const char *fmt, ...)
     va_end(ap);
 }
 
+void report_warning(cli_report *r, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(r->root, "warnings");
+    if (list == NULL)
+        list = cJSON_AddArrayToObject(r->root, "warnings");
+    cJSON_AddItemToArray(list, cJSON_CreateString(text));
+    if (r->rank == 0 && !(r->opt && r->opt->quiet))
+        fprintf(stderr, "pla: warning: %s\n", text);
+}
+
 void report_help(const cli_report *r, const char *text, int with_common)
 {
     if (r->rank != 0)

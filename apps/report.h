@@ -61,6 +61,13 @@ void report_text(const cli_report *r, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* A warning: "pla: warning: ..." on stderr (rank 0, unless -q) and in the
+   summary's "warnings" list. */
+void report_warning(cli_report *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* Rank 0 prints `text` (and the common options' help when with_common) on stdout. */
 void report_help(const cli_report *r, const char *text, int with_common);
 

@@ -90,8 +90,11 @@ RUNS = {"count": 0, "seconds": 0.0}
 def pla(args, np_=1, cwd=None, env=None, timeout=120):
     cmd = (LAUNCH + [str(np_)] if LAUNCH else []) + [BIN] + [str(a) for a in args]
     start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                          env=dict(os.environ, **env) if env else None)
+    # a session directory of its own: concurrent mpiruns race on a shared one
+    # ("mkdir /tmp/ompi.*: File exists", open-mpi/ompi#8510)
+    with tempfile.TemporaryDirectory(prefix="pla-ompi-") as session:
+        run_env = dict(os.environ, OMPI_MCA_orte_tmpdir_base=session, **(env or {}))
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd, env=run_env)
     RUNS["count"] += 1
     RUNS["seconds"] += time.monotonic() - start
     return Result([str(a) for a in args], np_, proc)

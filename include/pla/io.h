@@ -83,3 +83,8 @@ void pla_h5_out_abort(pla_h5_out **out);
 
 /* Version string of the HDF5 library, and whether it is the parallel build. */
 const char *pla_h5_version(void);
+
+/* As pla_h5_read, but a 1-D dataset of length m is read as an m x 1 matrix
+   (a right-hand side or target vector); 2-D datasets are read as they are. */
+PLA_NODISCARD pla_err pla_h5_read_columns(pla_ctx *ctx, const char *file, const char *path, pla_dtype dt,
+                                          int64_t mb, int64_t nb, pla_mat **A);

@@ -102,11 +102,15 @@ static pla_err stack_columns(const pla_mat *A, const pla_mat *B, pla_ctx *ctx, i
 }
 
 /* Rank 0 runs a small solve; its status becomes everyone's. */
-static pla_err small_status(pla_ctx *ctx, int info, int normal)
+static pla_err small_status(pla_ctx *ctx, int info, int normal, double rcond)
 {
     pla_err err = PLA_OK;
     if (ctx->rank == 0 && info != 0) {
-        if (normal && info > 0)
+        if (normal && info == -200)
+            err = pla__set_err(ctx, PLA_ERR_NUMERIC, __FILE__, __LINE__,
+                               "A^T A is numerically singular (reciprocal condition %.2g): A is rank deficient "
+                               "or too ill-conditioned for the normal equations; use --solver qr", rcond);
+        else if (normal && info > 0)
             err = pla__set_err(ctx, PLA_ERR_NUMERIC, __FILE__, __LINE__,
                                "A^T A is not positive definite (leading minor %d): A is rank deficient or too "
                                "ill-conditioned for the normal equations; use --solver qr", info);
@@ -158,7 +162,7 @@ static pla_err route_tall(const route_args *a, int tsqr, pla_mat **X)
                                                 &a->res->rank, &a->res->rcond);
     }
     if (err == PLA_OK)
-        err = small_status(ctx, info, 0);
+        err = small_status(ctx, info, 0, 0.0);
     if (err == PLA_OK)
         err = scatter_f64(A, A->dt, n, r, z, X);
     pla_mat_destroy(&R);
@@ -202,7 +206,7 @@ static pla_err route_wide(const route_args *a, pla_mat **X)
                                                 &a->res->rcond);
     }
     if (err == PLA_OK)
-        err = small_status(ctx, info, 0);
+        err = small_status(ctx, info, 0, 0.0);
     if (err == PLA_OK)
         err = scatter_f64(A, A->dt, m, r, z, &Z);
     if (err == PLA_OK)
@@ -235,9 +239,14 @@ static pla_err route_normal(const route_args *a, pla_mat **X)
         x = malloc((size_t)(n * r) * sizeof *x);
         info = x == NULL ? -100 : pla__small_normal_solve(n, r, g, nw, a->o->ridge, x, &a->res->rcond);
         a->res->rank = n;
+        /* rounding can leave a singular Gram matrix "positive definite": below
+           n eps (of the data's precision) its Cholesky solution is noise */
+        double eps = A->dt == PLA_F64 ? DBL_EPSILON : FLT_EPSILON;
+        if (info == 0 && a->res->rcond < (double)n * eps)
+            info = -200;
     }
     if (err == PLA_OK)
-        err = small_status(ctx, info, 1);
+        err = small_status(ctx, info, 1, a->res->rcond);
     if (err == PLA_OK)
         err = scatter_f64(A, A->dt, n, r, x, X);
     pla_mat_destroy(&G);

@@ -1,0 +1,200 @@
+#!/usr/bin/python3
+"""End-to-end tests of `pla qr` and `pla lstsq` against numpy, scipy and
+scikit-learn, at every rank count in PLA_NPROCS (see cli_test.py for the
+environment).  Usage: solvers_test.py qr | lstsq | errors
+"""
+import os
+import shutil
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+from sklearn.datasets import load_diabetes
+from sklearn.linear_model import LinearRegression, Ridge
+
+from cli_test import (EXIT_DATA, EXIT_NUMERIC, EXIT_USAGE, MAXNP, NPROCS, Failure, Suite, pla, pla_parallel,
+                      run_failures)
+
+
+def rel(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-300))
+
+
+def make_inputs(path):
+    rng = np.random.default_rng(7)
+    d = {
+        "tall": rng.standard_normal((403, 37)),
+        "wide": rng.standard_normal((23, 61)),
+        "square": rng.standard_normal((50, 50)),
+        "b1": rng.standard_normal(403),
+        "B3": rng.standard_normal((403, 3)),
+        "bw": rng.standard_normal(23),
+    }
+    d["deficient"] = np.hstack([d["tall"][:, :9], d["tall"][:, :2]])  # rank 9 of 11 columns
+    X, y = load_diabetes(return_X_y=True)
+    d["diabetes_X"], d["diabetes_y"] = X, y
+    with h5py.File(path, "w") as f:
+        for k, v in d.items():
+            f[k] = v
+        f["tall32"] = d["tall"].astype(np.float32)
+        f["zeros"] = np.zeros((30, 4))
+        f["b30"] = rng.standard_normal(30)
+        nan_b = d["b1"].copy()
+        nan_b[211] = np.nan
+        f["nan_b"] = nan_b
+        f["short_b"] = d["b1"][:400]
+    return d
+
+
+def normalized_r(a):
+    r = np.linalg.qr(a, mode="r")
+    return np.sign(np.diag(r))[:, None] * r
+
+
+def group_qr(s, work):
+    d = make_inputs(os.path.join(work, "in.h5"))
+    jobs, labels = [], []
+    for np_ in NPROCS:
+        for name, solver in (("tall", "auto"), ("tall", "householder"), ("tall", "tsqr"), ("wide", "auto"),
+                             ("square", "tsqr")):
+            out = os.path.join(work, f"qr_{name}_{solver}_{np_}.h5")
+            jobs.append((["qr", "-i", os.path.join(work, f"in.h5:/{name}"), "--mode", "economic", "--solver", solver,
+                          "--check", "-o", out, "--json"], np_))
+            labels.append((name, solver, np_, out))
+        out = os.path.join(work, f"qr_tall32_{np_}.h5")
+        jobs.append((["qr", "-i", os.path.join(work, "in.h5:/tall32"), "--dtype", "float32", "-o", out], np_))
+        labels.append(("tall32", "auto", np_, out))
+    for (name, solver, np_, out), r in zip(labels, pla_parallel(jobs)):
+        label = f"qr {name} --solver {solver} np={np_}"
+        if not s.check(r.rc == 0 and os.path.exists(out), f"{label}: runs", r.describe()):
+            continue
+        a = d["tall" if name == "tall32" else name]
+        with h5py.File(out) as f:
+            R = f["R"][:]
+            s.check(rel(R, normalized_r(a)) < (1e-5 if name == "tall32" else 1e-10), f"{label}: R equals numpy's "
+                    "(diag >= 0)", f"rel {rel(R, normalized_r(a)):.2e}")
+            if name == "tall32":
+                s.check(f["R"].dtype == np.float32 and "Q" not in f, f"{label}: float32 R only")
+                continue
+            Q = f["Q"][:]
+            k = min(a.shape)
+            s.check(Q.shape == (a.shape[0], k) and R.shape == (k, a.shape[1]), f"{label}: shapes")
+            s.check(rel(Q @ R, a) < 1e-12, f"{label}: Q R = A", f"rel {rel(Q @ R, a):.2e}")
+            s.check(np.abs(Q.T @ Q - np.eye(k)).max() < 1e-12, f"{label}: Q^T Q = I")
+            want = solver if solver != "auto" else ("tsqr" if name == "tall" else "householder")
+            s.check(f.attrs["solver"] == want, f"{label}: solver attribute {want}", f.attrs["solver"])
+        obj = r.json()
+        s.check(obj is not None and obj["checks"]["factor_residual"] < 10 and obj["checks"]["orthogonality"] < 10,
+                f"{label}: --json residual checks below 10", r.out[:300])
+
+
+def lstsq_reference(a, b, intercept=False, ridge=0.0):
+    if intercept or ridge:
+        model = Ridge(alpha=ridge, fit_intercept=intercept) if ridge else LinearRegression(fit_intercept=True)
+        model.fit(a, b)
+        coef = model.coef_.T if np.ndim(b) > 1 else model.coef_
+        return coef, model.intercept_, model.score(a, b) if np.ndim(b) == 1 else None
+    coef, *_ = np.linalg.lstsq(a, b, rcond=None)
+    return coef, 0.0, None
+
+
+def group_lstsq(s, work):
+    d = make_inputs(os.path.join(work, "in.h5"))
+    f = os.path.join(work, "in.h5")
+    cases = [  # (label, A, B, extra args, intercept, ridge)
+        ("tall 1-D b", "tall", "b1", [], False, 0.0),
+        ("tall B (3 rhs) qr", "tall", "B3", ["--solver", "qr"], False, 0.0),
+        ("tall B tsqr", "tall", "B3", ["--solver", "tsqr"], False, 0.0),
+        ("tall normal", "tall", "b1", ["--solver", "normal"], False, 0.0),
+        ("wide min-norm", "wide", "bw", [], False, 0.0),
+        ("rank-deficient min-norm", "deficient", "b1", [], False, 0.0),
+        ("diabetes LinearRegression", "diabetes_X", "diabetes_y", ["--intercept"], True, 0.0),
+        ("diabetes Ridge", "diabetes_X", "diabetes_y", ["--intercept", "--ridge", "0.5"], True, 0.5),
+        ("diabetes Ridge normal", "diabetes_X", "diabetes_y", ["--intercept", "--ridge", "0.5", "--solver", "normal"],
+         True, 0.5),
+    ]
+    jobs, meta = [], []
+    for np_ in NPROCS:
+        for i, (label, an, bn, extra, icpt, ridge) in enumerate(cases):
+            out = os.path.join(work, f"ls{i}_{np_}.h5")
+            jobs.append((["lstsq", "-a", f"{f}:/{an}", "-b", f"{f}:/{bn}", "-o", out, "--json"] + extra, np_))
+            meta.append((f"lstsq {label} np={np_}", an, bn, icpt, ridge, out))
+    for (label, an, bn, icpt, ridge, out), r in zip(meta, pla_parallel(jobs)):
+        if not s.check(r.rc == 0 and os.path.exists(out), f"{label}: runs", r.describe()):
+            continue
+        a, b = d[an], d[bn]
+        coef_ref, icpt_ref, score_ref = lstsq_reference(a, b, icpt, ridge)
+        with h5py.File(out) as h:
+            coef = h["coef"][:]
+            r_ = b.shape[1] if b.ndim == 2 else 1
+            s.check(coef.shape == (a.shape[1], r_), f"{label}: coef is n x r", str(coef.shape))
+            coef = coef[:, 0] if b.ndim == 1 else coef
+            s.check(rel(coef, coef_ref) < 1e-10, f"{label}: coef matches the reference",
+                    f"rel {rel(coef, coef_ref):.2e}")
+            s.check(rel(h["intercept"][:], np.atleast_1d(icpt_ref)) < 1e-10 or not icpt,
+                    f"{label}: intercept matches", f"{h['intercept'][:]} vs {icpt_ref}")
+            resid = (b - a @ coef - icpt_ref) if icpt else (b - a @ coef)
+            want = np.atleast_1d(np.linalg.norm(resid, axis=0))  # ~0 for a consistent (wide) system: scale by ||b||
+            s.check(np.allclose(h["residual_norm"][:], want, rtol=1e-9, atol=1e-12 * np.linalg.norm(b)),
+                    f"{label}: residual_norm matches a recomputation", f"{h['residual_norm'][:]} vs {want}")
+            if score_ref is not None:
+                s.check(abs(h["r2"][0] - score_ref) < 1e-10, f"{label}: r2 equals sklearn's score",
+                        f"{h['r2'][0]} vs {score_ref}")
+            rank = int(h["rank"][()])
+            s.check(rank == np.linalg.matrix_rank(a - a.mean(0) if icpt else a),
+                    f"{label}: rank {rank} as numpy's matrix_rank")
+            for att in ("pla_version", "command", "nprocs", "grid", "block", "threads", "dtype", "elapsed_s", "solver"):
+                s.check(att in h.attrs, f"{label}: attribute {att}")
+        obj = r.json()
+        s.check(obj is not None and obj["results"]["rank"] == rank and obj["parameters"]["solver"] in
+                ("qr", "tsqr", "normal"), f"{label}: --json results", r.out[:300])
+
+
+def group_errors(s, work):
+    make_inputs(os.path.join(work, "in.h5"))
+    f = "in.h5"
+    o = ["-o", "bad.h5"]
+    ls = ["lstsq", "-a", f"{f}:/tall"]
+    cases = [
+        Failure("lstsq b with the wrong number of rows", ls + ["-b", f"{f}:/short_b"] + o, EXIT_DATA,
+                ["400 rows", "403"], json_too=True),
+        Failure("lstsq NaN in b", ls + ["-b", f"{f}:/nan_b"] + o, EXIT_DATA, ["/nan_b", "NaN", "row 211"]),
+        Failure("lstsq ridge < 0", ls + ["-b", f"{f}:/b1", "--ridge", "-1"] + o, EXIT_USAGE, ["--ridge"]),
+        Failure("lstsq normal on a wide A", ["lstsq", "-a", f"{f}:/wide", "-b", f"{f}:/bw", "--solver", "normal"] + o,
+                EXIT_USAGE, ["normal", "23x61"]),
+        Failure("lstsq tsqr on a wide A", ["lstsq", "-a", f"{f}:/wide", "-b", f"{f}:/bw", "--solver", "tsqr"] + o,
+                EXIT_USAGE, ["tsqr"]),
+        Failure("lstsq all-zero A", ["lstsq", "-a", f"{f}:/zeros", "-b", f"{f}:/b30"] + o, EXIT_DATA, ["rank 0"]),
+        Failure("lstsq normal on a rank-deficient A", ["lstsq", "-a", f"{f}:/deficient", "-b", f"{f}:/b1",
+                "--solver", "normal"] + o, EXIT_NUMERIC, ["A^T A", "--solver qr"]),
+        Failure("lstsq unknown solver", ls + ["-b", f"{f}:/b1", "--solver", "svd"] + o, EXIT_USAGE, ["--solver"]),
+        Failure("qr tsqr on a wide A", ["qr", "-i", f"{f}:/wide", "--solver", "tsqr"] + o, EXIT_USAGE, ["TSQR"]),
+        Failure("qr bad --mode", ["qr", "-i", f"{f}:/tall", "--mode", "full"] + o, EXIT_USAGE, ["--mode"]),
+    ]
+    run_failures(s, work, cases)
+
+
+GROUPS = {"qr": group_qr, "lstsq": group_lstsq, "errors": group_errors}
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in GROUPS:
+        print(f"usage: {sys.argv[0]} {'|'.join(GROUPS)}", file=sys.stderr)
+        return 2
+    suite = Suite(f"solvers {sys.argv[1]}")
+    work = tempfile.mkdtemp(prefix=f"pla-solvers-{sys.argv[1]}-")
+    try:
+        GROUPS[sys.argv[1]](suite, work)
+    finally:
+        code = suite.finish()
+        if code == 0:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"files kept in {work}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,17 +3,27 @@
 #include <string.h>
 #include "commands.h"
 #include "common.h"
+#include "gen_regression.h"
 
 static const char gen_help[] =
     "usage: [mpirun -n P] pla gen [--kind random] [--dist uniform|normal] --rows M --cols N\n"
-    "                             [--seed S] [--dtype T] -o FILE[:/PATH]\n\n"
+    "                             [--seed S] [--dtype T] -o FILE[:/PATH]\n"
+    "       [mpirun -n P] pla gen --kind regression --rows M --cols N [--targets R]\n"
+    "                             [--noise S] [--bias B] [--seed S] -o FILE[:/GROUP]\n\n"
     "Writes an M x N random matrix as dataset PATH of FILE (default /X; groups on\n"
     "the way are created).  Here -o names the dataset itself, not a group.  Every\n"
     "entry is a function of (seed, row, column) only: the same seed gives the same\n"
     "file for every rank count, grid, block size and thread count.\n\n"
     "Options:\n"
-    "      --kind random     the kind of matrix; spectrum, symmetric and regression\n"
-    "                        are planned and not available in this version\n"
+    "      --kind random     a random matrix (default)\n"
+    "      --kind regression a least-squares problem with known coefficients: under\n"
+    "                        GROUP (-o names the group here) X (M x N, normal),\n"
+    "                        coef (N x R, normal), y = X coef + B + S noise (a\n"
+    "                        vector when R = 1, else M x R) and intercept (R)\n"
+    "      --targets R       regression: number of targets (default 1)\n"
+    "      --noise S         regression: standard deviation of the noise (default 0)\n"
+    "      --bias B          regression: intercept added to y (default 0)\n"
+    "      (spectrum and symmetric kinds are planned; not available in this version)\n"
     "      --dist uniform    entries uniform on [0, 1) (default)\n"
     "      --dist normal     entries standard normal\n"
     "      --rows M          number of rows (M >= 1)\n"
@@ -25,15 +35,19 @@ typedef struct {
     const char *kind;
     pla_dist dist;
     int64_t rows, cols;
+    gen_regression_args reg;
 } gen_args;
 
-enum { OPT_KIND, OPT_DIST, OPT_ROWS, OPT_COLS };
+enum { OPT_KIND, OPT_DIST, OPT_ROWS, OPT_COLS, OPT_TARGETS, OPT_NOISE, OPT_BIAS };
 
 static const cli_option gen_options[] = {
     { "kind", 0, 1, OPT_KIND },
     { "dist", 0, 1, OPT_DIST },
     { "rows", 0, 1, OPT_ROWS },
     { "cols", 0, 1, OPT_COLS },
+    { "targets", 0, 1, OPT_TARGETS },
+    { "noise", 0, 1, OPT_NOISE },
+    { "bias", 0, 1, OPT_BIAS },
     { NULL, 0, 0, 0 },
 };
 
@@ -43,12 +57,11 @@ static pla_err gen_option(void *state, const cli_option *opt, const char *value,
     const int64_t max_dim = (int64_t)1 << 31;  /* ScaLAPACK indexes with 32-bit ints */
     switch (opt->id) {
     case OPT_KIND:
-        if (strcmp(value, "spectrum") == 0 || strcmp(value, "symmetric") == 0 ||
-            strcmp(value, "regression") == 0)
+        if (strcmp(value, "spectrum") == 0 || strcmp(value, "symmetric") == 0)
             return cli_fail(msg, PLA_ERR_ARG,
                             "--kind %s is not available yet in this version (pla %s): "
-                            "only --kind random is", value, pla_version_string());
-        if (strcmp(value, "random") != 0)
+                            "only --kind random and regression are", value, pla_version_string());
+        if (strcmp(value, "random") != 0 && strcmp(value, "regression") != 0)
             return cli_fail(msg, PLA_ERR_ARG,
                             "--kind must be random, spectrum, symmetric or regression, got '%s'", value);
         g->kind = value;
@@ -63,6 +76,14 @@ static pla_err gen_option(void *state, const cli_option *opt, const char *value,
         break;
     case OPT_ROWS: return cli_parse_i64("--rows", value, 1, max_dim - 1, &g->rows, msg);
     case OPT_COLS: return cli_parse_i64("--cols", value, 1, max_dim - 1, &g->cols, msg);
+    case OPT_TARGETS: return cli_parse_i64("--targets", value, 1, max_dim - 1, &g->reg.targets, msg);
+    case OPT_NOISE: {
+        pla_err err = cli_parse_f64("--noise", value, &g->reg.noise, msg);
+        if (err == PLA_OK && !(g->reg.noise >= 0))
+            err = cli_fail(msg, PLA_ERR_ARG, "--noise must be >= 0, got '%s'", value);
+        return err;
+    }
+    case OPT_BIAS: return cli_parse_f64("--bias", value, &g->reg.bias, msg);
     default: break;
     }
     return PLA_OK;
@@ -105,6 +126,10 @@ static pla_err check_usage(const gen_args *g, const cli_common *opt, gen_plan *p
     if (opt->output == NULL)
         return cli_fail(msg, PLA_ERR_ARG, "pla gen needs an output: -o FILE[:/PATH]");
     p->block = opt->block > 0 ? opt->block : CLI_GEN_BLOCK;
+    if (strcmp(g->kind, "regression") == 0)  /* -o names the group of X, y, coef, intercept */
+        return cli_split_name("-o", opt->output, &p->file, msg);
+    if (g->reg.targets != 1 || g->reg.noise != 0.0 || g->reg.bias != 0.0)
+        return cli_fail(msg, PLA_ERR_ARG, "--targets, --noise and --bias go with --kind regression");
     return split_dataset(opt, p, msg);
 }
 
@@ -157,7 +182,7 @@ int cmd_gen(int argc, char **argv)
     cli_report rep;
     cli_common opt;
     cli_msg msg = { "" };
-    gen_args g = { .kind = "random", .dist = PLA_UNIFORM };
+    gen_args g = { .kind = "random", .dist = PLA_UNIFORM, .reg = { .targets = 1 } };
     static gen_plan plan;  /* large name buffers: off the stack */
     pla_ctx *ctx = NULL;
 
@@ -178,7 +203,13 @@ int cmd_gen(int argc, char **argv)
     err = cli_open_context(&opt, plan.block, &ctx);
     if (err == PLA_OK) {
         report_context(&rep, ctx, plan.block, opt.dtype);
-        err = run(&rep, ctx, &g, &opt, &plan);
+        if (strcmp(g.kind, "regression") == 0) {
+            g.reg.rows = g.rows;
+            g.reg.cols = g.cols;
+            err = gen_regression(&rep, ctx, &g.reg, &opt, &plan.file, plan.block);
+        } else {
+            err = run(&rep, ctx, &g, &opt, &plan);
+        }
     }
     int code = report_finish(&rep, err, pla_ctx_errmsg(ctx), NULL);
     if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)

@@ -176,7 +176,41 @@ def group_errors(s, work):
     run_failures(s, work, cases)
 
 
-GROUPS = {"qr": group_qr, "lstsq": group_lstsq, "errors": group_errors}
+def group_regression(s, work):
+    """pla gen --kind regression: the same problem at every rank count, and
+    pla lstsq recovers what numpy and scikit-learn recover from it."""
+    jobs, outs = [], []
+    for np_ in NPROCS:
+        out = os.path.join(work, f"reg{np_}.h5")
+        jobs.append((["gen", "--kind", "regression", "--rows", "700", "--cols", "9", "--targets", "1",
+                      "--noise", "0.05", "--bias", "2.5", "--seed", "11", "-o", out + ":/data"], np_))
+        outs.append(out)
+    for np_, out, r in zip(NPROCS, outs, pla_parallel(jobs)):
+        s.check(r.rc == 0 and os.path.exists(out), f"gen regression np={np_}: runs", r.describe())
+    with h5py.File(outs[0]) as f:
+        g = f["data"]
+        X, y, coef, icpt = g["X"][:], g["y"][:], g["coef"][:], g["intercept"][:]
+        s.check(X.shape == (700, 9) and y.shape == (700,) and coef.shape == (9, 1) and list(icpt) == [2.5],
+                "gen regression: shapes of X, y, coef and intercept")
+        s.check(np.abs(y - (X @ coef[:, 0] + 2.5)).std() < 0.07, "gen regression: y = X coef + bias + noise")
+    for out in outs[1:]:
+        with h5py.File(out) as f, h5py.File(outs[0]) as f0:
+            s.check(all(np.array_equal(f["data"][k][:], f0["data"][k][:]) for k in ("X", "y", "coef")),
+                    f"gen regression: {os.path.basename(out)} equals the 1-rank file")
+    fits = [(["lstsq", "-a", outs[0] + ":/data/X", "-b", outs[0] + ":/data/y", "--intercept", "-o",
+              os.path.join(work, f"fit{np_}.h5")], np_) for np_ in NPROCS]
+    model = LinearRegression().fit(X, y)
+    for (args, np_), r in zip(fits, pla_parallel(fits)):
+        if not s.check(r.rc == 0, f"lstsq on the generated problem np={np_}: runs", r.describe()):
+            continue
+        with h5py.File(args[-1]) as f:
+            s.check(rel(f["coef"][:, 0], model.coef_) < 1e-10 and abs(f["intercept"][0] - model.intercept_) < 1e-10,
+                    f"lstsq on the generated problem np={np_}: equals LinearRegression")
+            s.check(np.abs(f["coef"][:, 0] - coef[:, 0]).max() < 0.02,
+                    f"lstsq on the generated problem np={np_}: recovers the true coefficients within the noise")
+
+
+GROUPS = {"qr": group_qr, "lstsq": group_lstsq, "errors": group_errors, "regression": group_regression}
 
 
 def main():

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "command.h"
 #include "commands.h"
 #include "gemm_shapes.h"
 
@@ -299,36 +300,32 @@ done:
     return err;
 }
 
+typedef struct {
+    gemm_args g;
+    gemm_plan p;
+} gemm_state;
+
+static pla_err gemm_check(void *state, const cli_common *opt, int64_t *block, cli_msg *msg)
+{
+    gemm_state *st = state;
+    pla_err err = check_usage(&st->g, opt, &st->p, msg);
+    *block = st->p.block;
+    return err;
+}
+
+static pla_err gemm_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_common *opt, int64_t block)
+{
+    gemm_state *st = state;
+    report_context(rep, *ctx, block, st->p.dt);
+    return run(rep, *ctx, &st->g, opt, &st->p);
+}
+
 int cmd_gemm(int argc, char **argv)
 {
-    cli_report rep;
-    cli_common opt;
-    cli_msg msg = { "" };
-    gemm_args g = { .alpha = 1.0, .beta = 1.0 };
-    static gemm_plan plan;  /* large name buffers: off the stack */
-    pla_ctx *ctx = NULL;
-
-    report_init(&rep, "gemm", argc, argv);
-    if (cli_wants_help(argc, argv, 2)) {
-        report_help(&rep, gemm_help, 1);
-        report_free(&rep);
-        return 0;
-    }
-    memset(&plan, 0, sizeof plan);
-    pla_err err = cli_parse(&gemm_spec, argc, argv, 2, &opt, &g, &msg);
-    if (err == PLA_OK)
-        err = check_usage(&g, &opt, &plan, &msg);
-    if (err != PLA_OK)
-        return report_finish(&rep, err, msg.text, "pla gemm --help");
-    report_options(&rep, &opt);
-
-    err = cli_open_context(&opt, plan.block, &ctx);
-    if (err == PLA_OK) {
-        report_context(&rep, ctx, plan.block, plan.dt);
-        err = run(&rep, ctx, &g, &opt, &plan);
-    }
-    int code = report_finish(&rep, err, pla_ctx_errmsg(ctx), NULL);
-    if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)
-        code = 1;
-    return code;
+    static gemm_state state;  /* large name buffers: off the stack */
+    static const cli_command command = { "gemm", gemm_help, &gemm_spec, gemm_check, gemm_run };
+    memset(&state, 0, sizeof state);
+    state.g.alpha = 1.0;
+    state.g.beta = 1.0;
+    return cli_main(&command, &state, argc, argv);
 }

@@ -1,8 +1,8 @@
 /* pla gen: random matrices written in parallel, the same for any rank count. */
 #include <stdio.h>
 #include <string.h>
+#include "command.h"
 #include "commands.h"
-#include "common.h"
 #include "gen_regression.h"
 
 static const char gen_help[] =
@@ -177,42 +177,35 @@ done:
     return err;
 }
 
+typedef struct {
+    gen_args g;
+    gen_plan p;
+} gen_state;
+
+static pla_err gen_check(void *state, const cli_common *opt, int64_t *block, cli_msg *msg)
+{
+    gen_state *st = state;
+    pla_err err = check_usage(&st->g, opt, &st->p, msg);
+    *block = st->p.block;
+    return err;
+}
+
+static pla_err gen_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_common *opt, int64_t block)
+{
+    gen_state *st = state;
+    report_context(rep, *ctx, block, opt->dtype);
+    if (strcmp(st->g.kind, "regression") != 0)
+        return run(rep, *ctx, &st->g, opt, &st->p);
+    st->g.reg.rows = st->g.rows;
+    st->g.reg.cols = st->g.cols;
+    return gen_regression(rep, *ctx, &st->g.reg, opt, &st->p.file, block);
+}
+
 int cmd_gen(int argc, char **argv)
 {
-    cli_report rep;
-    cli_common opt;
-    cli_msg msg = { "" };
-    gen_args g = { .kind = "random", .dist = PLA_UNIFORM, .reg = { .targets = 1 } };
-    static gen_plan plan;  /* large name buffers: off the stack */
-    pla_ctx *ctx = NULL;
-
-    report_init(&rep, "gen", argc, argv);
-    if (cli_wants_help(argc, argv, 2)) {
-        report_help(&rep, gen_help, 1);
-        report_free(&rep);
-        return 0;
-    }
-    memset(&plan, 0, sizeof plan);
-    pla_err err = cli_parse(&gen_spec, argc, argv, 2, &opt, &g, &msg);
-    if (err == PLA_OK)
-        err = check_usage(&g, &opt, &plan, &msg);
-    if (err != PLA_OK)
-        return report_finish(&rep, err, msg.text, "pla gen --help");
-    report_options(&rep, &opt);
-
-    err = cli_open_context(&opt, plan.block, &ctx);
-    if (err == PLA_OK) {
-        report_context(&rep, ctx, plan.block, opt.dtype);
-        if (strcmp(g.kind, "regression") == 0) {
-            g.reg.rows = g.rows;
-            g.reg.cols = g.cols;
-            err = gen_regression(&rep, ctx, &g.reg, &opt, &plan.file, plan.block);
-        } else {
-            err = run(&rep, ctx, &g, &opt, &plan);
-        }
-    }
-    int code = report_finish(&rep, err, pla_ctx_errmsg(ctx), NULL);
-    if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)
-        code = 1;
-    return code;
+    static gen_state state;  /* large name buffers: off the stack */
+    static const cli_command command = { "gen", gen_help, &gen_spec, gen_check, gen_run };
+    memset(&state, 0, sizeof state);
+    state.g = (gen_args){ .kind = "random", .dist = PLA_UNIFORM, .reg = { .targets = 1 } };
+    return cli_main(&command, &state, argc, argv);
 }

@@ -1,6 +1,7 @@
 /* pla info: what a file holds, and the memory per rank a command would need. */
 #include <stdio.h>
 #include <string.h>
+#include "command.h"
 #include "commands.h"
 #include "gemm_shapes.h"
 
@@ -255,36 +256,30 @@ done:
     return err;
 }
 
+typedef struct {
+    info_args a;
+    info_plan p;
+} info_state;
+
+static pla_err info_check(void *state, const cli_common *opt, int64_t *block, cli_msg *msg)
+{
+    info_state *st = state;
+    pla_err err = check_usage(&st->a, opt, &st->p, msg);
+    *block = st->p.block;
+    return err;
+}
+
+static pla_err info_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_common *opt, int64_t block)
+{
+    info_state *st = state;
+    report_context(rep, *ctx, block, opt->dtype);
+    return st->a.for_cmd ? estimate_gemm(rep, *ctx, &st->a, opt, &st->p) : describe(rep, *ctx, &st->p);
+}
+
 int cmd_info(int argc, char **argv)
 {
-    cli_report rep;
-    cli_common opt;
-    cli_msg msg = { "" };
-    info_args a = { 0 };
-    static info_plan plan;  /* large name buffers: off the stack */
-    pla_ctx *ctx = NULL;
-
-    report_init(&rep, "info", argc, argv);
-    if (cli_wants_help(argc, argv, 2)) {
-        report_help(&rep, info_help, 1);
-        report_free(&rep);
-        return 0;
-    }
-    memset(&plan, 0, sizeof plan);
-    pla_err err = cli_parse(&info_spec, argc, argv, 2, &opt, &a, &msg);
-    if (err == PLA_OK)
-        err = check_usage(&a, &opt, &plan, &msg);
-    if (err != PLA_OK)
-        return report_finish(&rep, err, msg.text, "pla info --help");
-    report_options(&rep, &opt);
-
-    err = cli_open_context(&opt, plan.block, &ctx);
-    if (err == PLA_OK) {
-        report_context(&rep, ctx, plan.block, opt.dtype);
-        err = a.for_cmd ? estimate_gemm(&rep, ctx, &a, &opt, &plan) : describe(&rep, ctx, &plan);
-    }
-    int code = report_finish(&rep, err, pla_ctx_errmsg(ctx), NULL);
-    if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)
-        code = 1;
-    return code;
+    static info_state state;  /* large name buffers: off the stack */
+    static const cli_command command = { "info", info_help, &info_spec, info_check, info_run };
+    memset(&state, 0, sizeof state);
+    return cli_main(&command, &state, argc, argv);
 }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
-#include "common.h"
+#include "command.h"
 
 #define CLI_LSTSQ_BLOCK 64
 
@@ -227,44 +227,41 @@ done:
     return err;
 }
 
+typedef struct {
+    lstsq_args a;
+    lstsq_plan p;
+} lstsq_state;
+
+static pla_err lstsq_check(void *state, const cli_common *opt, int64_t *block, cli_msg *msg)
+{
+    lstsq_state *st = state;
+    pla_err err = PLA_OK;
+    if (st->a.a == NULL || st->a.b == NULL)
+        return cli_fail(msg, PLA_ERR_ARG, "pla lstsq needs both -a A and -b B");
+    if (opt->output == NULL)
+        return cli_fail(msg, PLA_ERR_ARG, "pla lstsq needs an output: -o FILE[:/GROUP]");
+    if ((err = cli_split_name("-a", st->a.a, &st->p.a, msg)) != PLA_OK ||
+        (err = cli_split_name("-b", st->a.b, &st->p.b, msg)) != PLA_OK ||
+        (err = cli_split_name("-o", opt->output, &st->p.out, msg)) != PLA_OK)
+        return err;
+    *block = st->p.block = opt->block > 0 ? opt->block : CLI_LSTSQ_BLOCK;
+    snprintf(st->p.group_path, sizeof st->p.group_path, "%s:%s", st->p.out.file,
+             st->p.out.path[0] ? st->p.out.path : "/");
+    return PLA_OK;
+}
+
+static pla_err lstsq_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_common *opt, int64_t block)
+{
+    lstsq_state *st = state;
+    (void)block;
+    return run(rep, ctx, &st->a, opt, &st->p);
+}
+
 int cmd_lstsq(int argc, char **argv)
 {
-    cli_report rep;
-    cli_common opt;
-    cli_msg msg = { "" };
-    lstsq_args a = { .o = PLA_LSTSQ_OPTS_DEFAULT };
-    static lstsq_plan plan;  /* large name buffers: off the stack */
-    pla_ctx *ctx = NULL;
-
-    report_init(&rep, "lstsq", argc, argv);
-    if (cli_wants_help(argc, argv, 2)) {
-        report_help(&rep, lstsq_help, 1);
-        report_free(&rep);
-        return 0;
-    }
-    memset(&plan, 0, sizeof plan);
-    pla_err err = cli_parse(&lstsq_spec, argc, argv, 2, &opt, &a, &msg);
-    if (err == PLA_OK && (a.a == NULL || a.b == NULL))
-        err = cli_fail(&msg, PLA_ERR_ARG, "pla lstsq needs both -a A and -b B");
-    if (err == PLA_OK && opt.output == NULL)
-        err = cli_fail(&msg, PLA_ERR_ARG, "pla lstsq needs an output: -o FILE[:/GROUP]");
-    if (err == PLA_OK)
-        err = cli_split_name("-a", a.a, &plan.a, &msg);
-    if (err == PLA_OK)
-        err = cli_split_name("-b", a.b, &plan.b, &msg);
-    if (err == PLA_OK)
-        err = cli_split_name("-o", opt.output, &plan.out, &msg);
-    if (err != PLA_OK)
-        return report_finish(&rep, err, msg.text, "pla lstsq --help");
-    report_options(&rep, &opt);
-    plan.block = opt.block > 0 ? opt.block : CLI_LSTSQ_BLOCK;
-    snprintf(plan.group_path, sizeof plan.group_path, "%s:%s", plan.out.file, plan.out.path[0] ? plan.out.path : "/");
-
-    err = cli_open_context(&opt, plan.block, &ctx);
-    if (err == PLA_OK)
-        err = run(&rep, &ctx, &a, &opt, &plan);
-    int code = report_finish(&rep, err, pla_ctx_errmsg(ctx), NULL);
-    if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)
-        code = 1;
-    return code;
+    static lstsq_state state;  /* large name buffers: off the stack */
+    static const cli_command command = { "lstsq", lstsq_help, &lstsq_spec, lstsq_check, lstsq_run };
+    memset(&state, 0, sizeof state);
+    state.a.o = PLA_LSTSQ_OPTS_DEFAULT;
+    return cli_main(&command, &state, argc, argv);
 }

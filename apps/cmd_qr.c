@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
-#include "common.h"
+#include "command.h"
 
 #define CLI_QR_BLOCK 64
 
@@ -196,43 +196,40 @@ done:
     return err;
 }
 
+typedef struct {
+    qr_args a;
+    qr_plan p;
+} qr_state;
+
+static pla_err qr_check(void *state, const cli_common *opt, int64_t *block, cli_msg *msg)
+{
+    qr_state *st = state;
+    pla_err err = PLA_OK;
+    if (st->a.input == NULL)
+        return cli_fail(msg, PLA_ERR_ARG, "pla qr needs an input: -i FILE[:/PATH]");
+    if (opt->output == NULL)
+        return cli_fail(msg, PLA_ERR_ARG, "pla qr needs an output: -o FILE[:/GROUP]");
+    if ((err = cli_split_name("-i", st->a.input, &st->p.in, msg)) != PLA_OK ||
+        (err = cli_split_name("-o", opt->output, &st->p.out, msg)) != PLA_OK)
+        return err;
+    *block = st->p.block = opt->block > 0 ? opt->block : CLI_QR_BLOCK;
+    cli_output_path(st->p.r_path, sizeof st->p.r_path, &st->p.out, "R");
+    cli_output_path(st->p.q_path, sizeof st->p.q_path, &st->p.out, "Q");
+    return PLA_OK;
+}
+
+static pla_err qr_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_common *opt, int64_t block)
+{
+    qr_state *st = state;
+    (void)block;
+    return run(rep, ctx, &st->a, opt, &st->p);
+}
+
 int cmd_qr(int argc, char **argv)
 {
-    cli_report rep;
-    cli_common opt;
-    cli_msg msg = { "" };
-    qr_args a = { .method = PLA_QR_AUTO };
-    static qr_plan plan;  /* large name buffers: off the stack */
-    pla_ctx *ctx = NULL;
-
-    report_init(&rep, "qr", argc, argv);
-    if (cli_wants_help(argc, argv, 2)) {
-        report_help(&rep, qr_help, 1);
-        report_free(&rep);
-        return 0;
-    }
-    memset(&plan, 0, sizeof plan);
-    pla_err err = cli_parse(&qr_spec, argc, argv, 2, &opt, &a, &msg);
-    if (err == PLA_OK && a.input == NULL)
-        err = cli_fail(&msg, PLA_ERR_ARG, "pla qr needs an input: -i FILE[:/PATH]");
-    if (err == PLA_OK && opt.output == NULL)
-        err = cli_fail(&msg, PLA_ERR_ARG, "pla qr needs an output: -o FILE[:/GROUP]");
-    if (err == PLA_OK)
-        err = cli_split_name("-i", a.input, &plan.in, &msg);
-    if (err == PLA_OK)
-        err = cli_split_name("-o", opt.output, &plan.out, &msg);
-    if (err != PLA_OK)
-        return report_finish(&rep, err, msg.text, "pla qr --help");
-    report_options(&rep, &opt);
-    plan.block = opt.block > 0 ? opt.block : CLI_QR_BLOCK;
-    cli_output_path(plan.r_path, sizeof plan.r_path, &plan.out, "R");
-    cli_output_path(plan.q_path, sizeof plan.q_path, &plan.out, "Q");
-
-    err = cli_open_context(&opt, plan.block, &ctx);
-    if (err == PLA_OK)
-        err = run(&rep, &ctx, &a, &opt, &plan);
-    int code = report_finish(&rep, err, pla_ctx_errmsg(ctx), NULL);
-    if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)
-        code = 1;
-    return code;
+    static qr_state state;  /* large name buffers: off the stack */
+    static const cli_command command = { "qr", qr_help, &qr_spec, qr_check, qr_run };
+    memset(&state, 0, sizeof state);
+    state.a.method = PLA_QR_AUTO;
+    return cli_main(&command, &state, argc, argv);
 }

@@ -18,20 +18,22 @@
 #define PLA_SUFFIX ss
 #include "io/band_tmpl.h"
 
-int pla__band_in(pla_dtype st, const void *src, int64_t rows, int64_t cols, pla_dtype dt, void *dst, int64_t ld)
+int pla__band_in(pla_dtype st, const void *src, int64_t rows, int64_t cols, int64_t lds, pla_dtype dt, void *dst,
+                 int64_t ld)
 {
     if (st == PLA_F64)
-        return dt == PLA_F64 ? band_in_dd(src, rows, cols, dst, ld) : band_in_ds(src, rows, cols, dst, ld);
-    return dt == PLA_F64 ? band_in_sd(src, rows, cols, dst, ld) : band_in_ss(src, rows, cols, dst, ld);
+        return dt == PLA_F64 ? band_in_dd(src, rows, cols, lds, dst, ld) : band_in_ds(src, rows, cols, lds, dst, ld);
+    return dt == PLA_F64 ? band_in_sd(src, rows, cols, lds, dst, ld) : band_in_ss(src, rows, cols, lds, dst, ld);
 }
 
-pla__bad_kind pla__band_first_bad(pla_dtype st, const void *src, int64_t rows, int64_t cols, pla_dtype dt,
-                                  int64_t *row, int64_t *col)
+pla__bad_kind pla__band_first_bad(pla_dtype st, const void *src, int64_t rows, int64_t cols, int64_t lds,
+                                  pla_dtype dt, int64_t *row, int64_t *col)
 {
     if (st == PLA_F64)
-        return dt == PLA_F64 ? band_first_bad_dd(src, rows, cols, row, col)
-                             : band_first_bad_ds(src, rows, cols, row, col);
-    return dt == PLA_F64 ? band_first_bad_sd(src, rows, cols, row, col) : band_first_bad_ss(src, rows, cols, row, col);
+        return dt == PLA_F64 ? band_first_bad_dd(src, rows, cols, lds, row, col)
+                             : band_first_bad_ds(src, rows, cols, lds, row, col);
+    return dt == PLA_F64 ? band_first_bad_sd(src, rows, cols, lds, row, col)
+                         : band_first_bad_ss(src, rows, cols, lds, row, col);
 }
 
 void pla__band_out(pla_dtype st, const void *src, int64_t ld, int64_t rows, int64_t cols, pla_dtype dt,

@@ -6,10 +6,11 @@
 #define PLA_CAT2(a, b) a##b
 #define PLA_CAT(a, b) PLA_CAT2(a, b)
 
-/* dst (column-major, ld) := src (row-major band); 1 if any value of dst is
-   not finite (NaN, Inf, or a float64 beyond the float32 range). */
-static int PLA_CAT(band_in_, PLA_SUFFIX)(const PLA_TS *src, int64_t rows, int64_t cols, PLA_TD *dst,
-                                         int64_t ld)
+/* dst (column-major, ld) := src (row-major band, rows lds apart); 1 if any
+   value of dst is not finite (NaN, Inf, or a float64 beyond the float32
+   range). */
+static int PLA_CAT(band_in_, PLA_SUFFIX)(const PLA_TS *src, int64_t rows, int64_t cols, int64_t lds,
+                                         PLA_TD *dst, int64_t ld)
 {
     enum { TILE = 32 };
     int bad = 0;
@@ -21,7 +22,7 @@ static int PLA_CAT(band_in_, PLA_SUFFIX)(const PLA_TS *src, int64_t rows, int64_
             for (int64_t c = c0; c < c1; ++c) {
                 PLA_TD *d = dst + c * ld;
                 for (int64_t r = r0; r < r1; ++r) {
-                    const PLA_TD v = (PLA_TD)src[r * cols + c];
+                    const PLA_TD v = (PLA_TD)src[r * lds + c];
                     const PLA_TD z = v - v;  /* 0 when finite, NaN otherwise */
                     d[r] = v;
                     bad |= z != z;
@@ -33,19 +34,18 @@ static int PLA_CAT(band_in_, PLA_SUFFIX)(const PLA_TS *src, int64_t rows, int64_
 }
 
 /* The first non-finite converted value in row-major order of the band. */
-static int PLA_CAT(band_first_bad_, PLA_SUFFIX)(const PLA_TS *src, int64_t rows, int64_t cols, int64_t *row,
-                                                int64_t *col)
+static int PLA_CAT(band_first_bad_, PLA_SUFFIX)(const PLA_TS *src, int64_t rows, int64_t cols, int64_t lds,
+                                                int64_t *row, int64_t *col)
 {
     for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = 0; c < cols; ++c) {
-            const PLA_TD v = (PLA_TD)src[r * cols + c];
+            const PLA_TS x = src[r * lds + c];
+            const PLA_TD v = (PLA_TD)x;
             const PLA_TD z = v - v;
             if (z != z) {
                 *row = r;
                 *col = c;
-                return src[r * cols + c] != src[r * cols + c] ? PLA__BAD_NAN
-                       : src[r * cols + c] - src[r * cols + c] == 0 ? PLA__BAD_RANGE
-                       : src[r * cols + c] > 0 ? PLA__BAD_INF : PLA__BAD_NEG_INF;
+                return x != x ? PLA__BAD_NAN : x - x == 0 ? PLA__BAD_RANGE : x > 0 ? PLA__BAD_INF : PLA__BAD_NEG_INF;
             }
         }
     return PLA__BAD_NONE;

@@ -324,7 +324,16 @@ pla_err pla__out_ensure_open(pla_h5_out *out)
     }
 done:
     pla__h5_close(&fapl);
-    return pla__agree(ctx, err);
+    err = pla__agree(ctx, err);
+    if (err != PLA_OK) {  /* leave nothing half-open: the next call starts over */
+        if (out->staged && out->fid >= 0)
+            H5Ldelete(out->fid, out->staging, H5P_DEFAULT);
+        out->staged = 0;
+        pla__h5_close(&out->fid);
+        if (out->is_new && ctx->rank == 0)
+            unlink(out->tmp);
+    }
+    return err;
 }
 
 pla_err pla__out_create_dataset(pla_h5_out *out, const char *name, int ndims, const int64_t *dims, pla_dtype dt,

@@ -38,18 +38,18 @@ static void write_band(sink *k, const pla__piece *rp, int nr, const pla__piece *
     pla__h5_close(&mspace);
 }
 
-static pla_err write_cyclic(sink *k, const pla_mat *A, int64_t band_bytes)
+static pla_err write_cyclic(sink *k, const pla_mat *A, const pla__h5_io_opts *o)
 {
     pla_ctx *ctx = A->ctx;
     pla_err err = PLA_OK;
     const int64_t mb = A->mb, nprow = ctx->nprow;
     const size_t fes = (size_t)pla_dtype_size(k->ft), es = (size_t)pla_dtype_size(A->dt);
     const int64_t widest = pla__numroc(A->n, A->nb, 0, ctx->npcol);
-    const int64_t rows_fit = pla__band_rows(band_bytes, widest * (int64_t)fes, mb);
+    const int64_t rows_fit = pla__band_rows(o->band_bytes, widest * (int64_t)fes, mb);
     const int64_t cycles = rows_fit >= mb ? rows_fit / mb : 1;
     const int64_t height = cycles * mb * nprow, nbands = (A->m + height - 1) / height;
     const int64_t band_rows = A->mloc < cycles * mb ? A->mloc : cycles * mb;
-    void *buf = pla__malloc(ctx, (size_t)(band_rows * A->nloc) * fes);
+    void *buf = pla__h5_buffer(ctx, (size_t)(band_rows * A->nloc) * fes, 1);
     PLA_CHECK(ctx, buf != NULL, PLA_ERR_MEM, "out of memory for a %.1f MiB write buffer",
               (double)band_rows * (double)A->nloc * (double)fes / 1048576.0);
 done:
@@ -65,9 +65,13 @@ done:
         const int nr = pla__cyclic_pieces(g0, g1, mb, ctx->myrow, ctx->nprow, rp);
         const int64_t lr0 = pla__numroc(g0, mb, ctx->myrow, ctx->nprow);
         const int64_t rows = pla__numroc(g1, mb, ctx->myrow, ctx->nprow) - lr0;
+        double t = pla__h5_tick(o);
         if (rows * A->nloc > 0)
             pla__band_out(A->dt, (const char *)A->data + (size_t)lr0 * es, A->lld, rows, A->nloc, k->ft, buf);
+        pla__h5_tock(o, PLA__H5_T_CONVERT, t);
+        t = pla__h5_tick(o);
         write_band(k, rp, nr, cp, nc, rows * A->nloc, buf);
+        pla__h5_tock(o, PLA__H5_T_TRANSFER, t);
     }
     free(buf);
     return PLA_OK;
@@ -93,7 +97,7 @@ static pla_err panel_gather(pla_ctx *pctx, const pla_mat *A, int64_t g0, int64_t
     return err;
 }
 
-static pla_err write_panel(sink *k, const pla_mat *A, int64_t band_bytes)
+static pla_err write_panel(sink *k, const pla_mat *A, const pla__h5_io_opts *o)
 {
     pla_ctx *ctx = A->ctx, *pctx = NULL;
     pla_err err = PLA_OK;
@@ -101,22 +105,22 @@ static pla_err write_panel(sink *k, const pla_mat *A, int64_t band_bytes)
     const int P = ctx->size;
     const size_t fes = (size_t)pla_dtype_size(k->ft), es = (size_t)pla_dtype_size(A->dt);
     const int64_t cycle = A->mb * ctx->nprow;
-    const int64_t h = pla__band_rows(band_bytes, A->n * (int64_t)fes, 1);
+    const int64_t h = pla__band_rows(o->band_bytes, A->n * (int64_t)fes, 1);
     int64_t height = ((h * P + cycle - 1) / cycle) * cycle;
     if (height > A->m)
         height = ((A->m + cycle - 1) / cycle) * cycle;
     const int64_t nbands = (A->m + height - 1) / height;
     const int64_t hmax = ((height < A->m ? height : A->m) + P - 1) / P;
-    pla_ctx_opts o = PLA_CTX_OPTS_DEFAULT;
-    o.nprow = P;
-    o.npcol = 1;
-    err = pla_ctx_create_comm(pla_ctx_comm(ctx), &o, &pctx);
+    pla_ctx_opts po = PLA_CTX_OPTS_DEFAULT;
+    po.nprow = P;
+    po.npcol = 1;
+    err = pla_ctx_create_comm(pla_ctx_comm(ctx), &po, &pctx);
     if (err != PLA_OK) {
         pla__h5_adopt(ctx, pctx, err);
         goto done;
     }
-    buf = pla__malloc(ctx, (size_t)(hmax * A->n) * fes);
-    tbuf = pla__malloc(ctx, (size_t)(hmax * A->n) * es);
+    buf = pla__h5_buffer(ctx, (size_t)(hmax * A->n) * fes, 1);
+    tbuf = pla__h5_buffer(ctx, (size_t)(hmax * A->n) * es, 1);
     PLA_CHECK(ctx, buf != NULL && tbuf != NULL, PLA_ERR_MEM, "out of memory for %.1f MiB of write buffers",
               (double)hmax * (double)A->n * (double)(fes + es) / 1048576.0);
 done:
@@ -127,12 +131,18 @@ done:
         const int64_t hp = (rows_b + P - 1) / P, mine = (int64_t)ctx->rank * hp;
         const int64_t count = mine >= rows_b ? 0 : (hp < rows_b - mine ? hp : rows_b - mine);
         const pla__piece rows = { (hsize_t)(g0 + mine), 1, 1, (hsize_t)count };
+        double t = pla__h5_tick(o);
         err = panel_gather(pctx, A, g0, rows_b, hp, tbuf, hmax);
+        pla__h5_tock(o, PLA__H5_T_REDIST, t);
         if (err != PLA_OK)
             break;
+        t = pla__h5_tick(o);
         if (count > 0)
             pla__band_out(A->dt, tbuf, hmax, count, A->n, k->ft, buf);
+        pla__h5_tock(o, PLA__H5_T_CONVERT, t);
+        t = pla__h5_tick(o);
         write_band(k, &rows, count > 0, &cols, 1, count * A->n, buf);
+        pla__h5_tock(o, PLA__H5_T_TRANSFER, t);
     }
     free(buf);
     free(tbuf);
@@ -193,7 +203,7 @@ pla_err pla__h5_write_mat_ex(pla_h5_out *out, const char *name, const pla_mat *A
 {
     pla__h5_quiet quiet;
     pla_ctx *ctx = out->ctx;
-    const pla__h5_io_opts o = opts ? *opts : PLA__H5_IO_DEFAULT;
+    const pla__h5_io_opts o = pla__h5_io_resolve_write(opts);
     sink k = { .out = out, .name = name, .dset = H5I_INVALID_HID, .fspace = H5I_INVALID_HID,
                .dxpl = H5I_INVALID_HID, .ft = dt };
     pla_err local = PLA_OK;
@@ -205,15 +215,15 @@ pla_err pla__h5_write_mat_ex(pla_h5_out *out, const char *name, const pla_mat *A
                              "matrix %s lives on %d ranks, the output on %d", name ? name : "?", A->ctx->size,
                              ctx->size);
     const int64_t dims[2] = { A ? A->m : 0, A ? A->n : 0 };
-    pla_err err = begin_write(out, name, 2, dims, dt, o.transfer == 1, local, &k);
+    pla_err err = begin_write(out, name, 2, dims, dt, o.transfer, local, &k);
     if (err == PLA_OK && A->m > 0 && A->n > 0) {
         pla_err moved;
 #if PLA_HAVE_MPI
         if (o.strategy == PLA__H5_PANEL && ctx->size > 1)
-            moved = write_panel(&k, A, o.band_bytes);
+            moved = write_panel(&k, A, &o);
         else
 #endif
-            moved = write_cyclic(&k, A, o.band_bytes);
+            moved = write_cyclic(&k, A, &o);
         err = pla__h5_adopt(ctx, A->ctx, moved);
     }
     if (k.dset >= 0 || err == PLA_OK)

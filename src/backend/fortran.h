@@ -93,3 +93,8 @@ void pssyrk_(const char *uplo, const char *trans, const int *n, const int *k, co
              const int *ia, const int *ja, const int *desca, const float *beta, float *c, const int *ic,
              const int *jc, const int *descc);
 #endif
+
+#if PLA_HAVE_MPI
+/* PBLAS's blocking-factor query; pla defines it (src/backend/pblas_tuning.c) */
+int pilaenv_(const int *ictxt, const char *prec);
+#endif

@@ -37,7 +37,7 @@ packages=(
     libopenblas-openmp-dev liblapacke-dev         # OpenBLAS (OpenMP threading), LAPACK(E)
     libcjson-dev librandom123-dev                 # --json output, counter-based RNG
     python3 python3-numpy python3-scipy           # cross-checks in tests and benchmarks
-    python3-h5py python3-h5py-serial python3-sklearn
+    python3-h5py python3-h5py-serial python3-sklearn python3-dask
 )
 
 log() { echo "setup.sh: $*"; }

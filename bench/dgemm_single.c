@@ -22,7 +22,7 @@ int main(int argc, char **argv)
     int parsed = gemm_parse(argc, argv, &o, "Single-process OpenBLAS dgemm_ (no MPI, no pla).", 1);
     if (parsed != 0)
         return parsed > 0 ? 0 : 2;
-    if (o.n > 46340) {  /* n * n must fit the 32-bit leading-dimension arithmetic below */
+    if (o.n > 2147483647L) {  /* BLAS takes 32-bit sizes */
         fprintf(stderr, "%s: n too large\n", argv[0]);
         return 2;
     }

@@ -34,15 +34,27 @@ pla_err pla__kernel_transpose(const pla_mat *A, pla_mat *B)
     return PLA_OK;
 }
 
+/* Whole rows on one P x 1 context with the same row blocks: every rank holds
+   the same rows of A and B, so the copy moves no data between ranks (the
+   stacking of [A B] for TSQR and least squares; p?gemr2d cost most of their
+   time there, bench/RESULTS.md). */
+static int rows_aligned(const pla_mat *A, int64_t ia, int64_t m, const pla_mat *B, int64_t ib)
+{
+    return A->ctx == B->ctx && A->ctx->npcol == 1 && A->mb == B->mb && ia == 0 && ib == 0 && m == A->m &&
+           m == B->m;
+}
+
 pla_err pla__kernel_copy_sub(const pla_mat *A, int64_t ia, int64_t ja, int64_t m, int64_t n, pla_mat *B,
                              int64_t ib, int64_t jb)
 {
+    const int aligned = rows_aligned(A, ia, m, B, ib);
 #if PLA_HAVE_MPI
-    if (DISTRIBUTED(A->ctx))
+    if (DISTRIBUTED(A->ctx) && !aligned)
         return pla__scalapack_copy_sub(A, ia, ja, m, n, B, ib, jb);
 #endif
+    /* aligned: all of my rows (columns are global on a P x 1 grid); else one process holds everything */
     size_t es = (size_t)pla_dtype_size(A->dt);
-    pla__local_copy(m, n, es, (const char *)A->data + (size_t)(ia + ja * A->lld) * es, A->lld,
+    pla__local_copy(aligned ? A->mloc : m, n, es, (const char *)A->data + (size_t)(ia + ja * A->lld) * es, A->lld,
                     (char *)B->data + (size_t)(ib + jb * B->lld) * es, B->lld);
     return PLA_OK;
 }

@@ -36,19 +36,19 @@ pla__bad_kind pla__band_first_bad(pla_dtype st, const void *src, int64_t rows, i
                          : band_first_bad_ss(src, rows, cols, lds, row, col);
 }
 
-void pla__band_out(pla_dtype st, const void *src, int64_t ld, int64_t rows, int64_t cols, pla_dtype dt,
-                   void *dst)
+void pla__band_out(pla_dtype st, const void *src, int64_t ld, int64_t rows, int64_t cols, pla_dtype dt, void *dst,
+                   int64_t ldd)
 {
     if (st == PLA_F64) {
         if (dt == PLA_F64)
-            band_out_dd(src, ld, rows, cols, dst);
+            band_out_dd(src, ld, rows, cols, dst, ldd);
         else
-            band_out_ds(src, ld, rows, cols, dst);
+            band_out_ds(src, ld, rows, cols, dst, ldd);
     } else {
         if (dt == PLA_F64)
-            band_out_sd(src, ld, rows, cols, dst);
+            band_out_sd(src, ld, rows, cols, dst, ldd);
         else
-            band_out_ss(src, ld, rows, cols, dst);
+            band_out_ss(src, ld, rows, cols, dst, ldd);
     }
 }
 

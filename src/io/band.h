@@ -16,8 +16,9 @@ int pla__band_in(pla_dtype st, const void *src, int64_t rows, int64_t cols, int6
    conversion to dt: its kind, and its band row and column. */
 pla__bad_kind pla__band_first_bad(pla_dtype st, const void *src, int64_t rows, int64_t cols, int64_t lds,
                                   pla_dtype dt, int64_t *row, int64_t *col);
-/* dst (row-major rows x cols band of type dt) := src (column-major, ld, type st). */
-void pla__band_out(pla_dtype st, const void *src, int64_t ld, int64_t rows, int64_t cols, pla_dtype dt,
-                   void *dst);
+/* dst (row-major rows x cols band of type dt, rows ldd elements apart) :=
+   src (column-major, ld, type st). */
+void pla__band_out(pla_dtype st, const void *src, int64_t ld, int64_t rows, int64_t cols, pla_dtype dt, void *dst,
+                   int64_t ldd);
 /* "NaN", "Inf", "-Inf", or a phrase for a value beyond the float32 range. */
 const char *pla__bad_name(pla__bad_kind kind);

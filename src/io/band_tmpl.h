@@ -51,9 +51,9 @@ static int PLA_CAT(band_first_bad_, PLA_SUFFIX)(const PLA_TS *src, int64_t rows,
     return PLA__BAD_NONE;
 }
 
-/* dst (row-major band) := src (column-major, ld), converted. */
+/* dst (row-major band, rows ldd apart) := src (column-major, ld), converted. */
 static void PLA_CAT(band_out_, PLA_SUFFIX)(const PLA_TS *src, int64_t ld, int64_t rows, int64_t cols,
-                                           PLA_TD *dst)
+                                           PLA_TD *dst, int64_t ldd)
 {
     enum { TILE = 32 };
 #pragma omp parallel for schedule(static) if (rows * cols > (1 << 18))
@@ -63,7 +63,7 @@ static void PLA_CAT(band_out_, PLA_SUFFIX)(const PLA_TS *src, int64_t ld, int64_
             const int64_t c1 = c0 + TILE < cols ? c0 + TILE : cols;
             for (int64_t r = r0; r < r1; ++r)
                 for (int64_t c = c0; c < c1; ++c)
-                    dst[r * cols + c] = (PLA_TD)src[r + c * ld];
+                    dst[r * ldd + c] = (PLA_TD)src[r + c * ld];
         }
     }
 }

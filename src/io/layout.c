@@ -81,11 +81,12 @@ pla__h5_io_opts pla__h5_io_resolve(const pla__h5_io_opts *opts, int chunked)
     return o;
 }
 
+/* Writing: whole rows, completed within each process row (docs/io.md). */
 pla__h5_io_opts pla__h5_io_resolve_write(const pla__h5_io_opts *opts)
 {
     pla__h5_io_opts o = opts ? *opts : PLA__H5_IO_DEFAULT;
-    if (o.strategy == PLA__H5_AUTO || o.strategy == PLA__H5_ROWS)
-        o.strategy = PLA__H5_CYCLIC;
+    if (o.strategy == PLA__H5_AUTO)
+        o.strategy = PLA__H5_ROWS;
     if (o.transfer < 0)
         o.transfer = 0;
     if (o.band_bytes <= 0)

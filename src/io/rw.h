@@ -8,8 +8,8 @@ typedef enum {
     PLA__H5_AUTO = 0,    /* the default strategy */
     PLA__H5_CYCLIC = 1,  /* each rank selects its block-cyclic part as a hyperslab union */
     PLA__H5_PANEL = 2,   /* each rank moves contiguous row panels; p?gemr2d redistributes */
-    PLA__H5_ROWS = 3     /* reading: the whole rows of the rank's row blocks, keeping its columns
-                            (writing: as cyclic) */
+    PLA__H5_ROWS = 3     /* the whole rows of the rank's row blocks: reading keeps its columns;
+                            writing completes them within the process row first */
 } pla__h5_strategy;
 
 /* Phases timed when pla__h5_io_opts.seconds is set (this rank's seconds,

@@ -1,7 +1,8 @@
 /* Writing matrices, vectors and scalars into the staged output.  Matrices
-   mirror the reader: each rank writes its own block-cyclic part by
-   hyperslab (or contiguous row panels after a p?gemr2d), in bands that
-   bound the temporary buffer. */
+   mirror the reader, in bands that bound the temporary buffer: each rank
+   writes whole rows (strategy rows: the process row completes them first),
+   its exact block-cyclic part (cyclic), or contiguous row panels after a
+   p?gemr2d (panel). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,8 @@ done:
         const int64_t rows = pla__numroc(g1, mb, ctx->myrow, ctx->nprow) - lr0;
         double t = pla__h5_tick(o);
         if (rows * A->nloc > 0)
-            pla__band_out(A->dt, (const char *)A->data + (size_t)lr0 * es, A->lld, rows, A->nloc, k->ft, buf);
+            pla__band_out(A->dt, (const char *)A->data + (size_t)lr0 * es, A->lld, rows, A->nloc, k->ft, buf,
+                          A->nloc);
         pla__h5_tock(o, PLA__H5_T_CONVERT, t);
         t = pla__h5_tick(o);
         write_band(k, rp, nr, cp, nc, rows * A->nloc, buf);
@@ -75,6 +77,71 @@ done:
     }
     free(buf);
     return PLA_OK;
+}
+
+/* Strategy rows (npcol > 1): the ranks of a process row complete each band's
+   rows among themselves, then each writes whole rows of its share of the
+   band's block rows: contiguous runs of the file instead of pieces of nb
+   elements, which MPI-IO writes slowly whether independent or collective
+   (docs/io.md).  Each rank puts its columns into a full-width float64 band
+   filled with -0.0 and the process row sums the bands: exact, since
+   x + (-0.0) is x for every x, -0.0, infinities and NaN included. */
+static pla_err write_rows(sink *k, const pla_mat *A, const pla__h5_io_opts *o)
+{
+    pla_ctx *ctx = A->ctx;
+    pla_err err = PLA_OK;
+    const int64_t mb = A->mb, cycle = mb * ctx->nprow, Q = ctx->npcol, n = A->n;
+    const size_t es = (size_t)pla_dtype_size(A->dt);
+    const int64_t rows_fit = pla__band_rows(o->band_bytes, n * (int64_t)sizeof(double), mb);
+    const int64_t cycles = rows_fit >= mb ? rows_fit / mb : 1;
+    const int64_t height = cycles * cycle, nbands = (A->m + height - 1) / height;
+    const int64_t band_rows = A->mloc < cycles * mb ? A->mloc : cycles * mb;
+    const int64_t share_rows = ((cycles + Q - 1) / Q) * mb;
+    double *buf = pla__h5_buffer(ctx, (size_t)(band_rows * n) * sizeof(double), 1);
+    float *fbuf = k->ft == PLA_F32 ? pla__h5_buffer(ctx, (size_t)(share_rows * n) * sizeof(float), 1) : NULL;
+    PLA_CHECK(ctx, buf != NULL && (fbuf != NULL || k->ft == PLA_F64), PLA_ERR_MEM,
+              "out of memory for a %.1f MiB write buffer", (double)band_rows * (double)n * 8.0 / 1048576.0);
+done:
+    err = pla__agree(ctx, err);
+    const pla__piece cols = { 0, 1, 1, (hsize_t)n };
+    pla__piece rp[2];
+    for (int64_t b = 0; err == PLA_OK && b < nbands; ++b) {
+        const int64_t g0 = b * height, g1 = g0 + height < A->m ? g0 + height : A->m;
+        const int64_t lr0 = pla__numroc(g0, mb, ctx->myrow, ctx->nprow);
+        const int64_t rows = pla__numroc(g1, mb, ctx->myrow, ctx->nprow) - lr0;
+        double t = pla__h5_tick(o);
+        for (int64_t i = 0; i < rows * n; ++i)
+            buf[i] = -0.0;
+        for (int64_t jl = 0; jl < A->nloc && rows > 0; jl += A->nb) {
+            const int64_t w = A->nb < A->nloc - jl ? A->nb : A->nloc - jl;
+            pla__band_out(A->dt, (const char *)A->data + (size_t)(lr0 + jl * A->lld) * es, A->lld, rows, w, PLA_F64,
+                          buf + pla_mat_col_l2g(A, jl), n);
+        }
+        pla__h5_tock(o, PLA__H5_T_CONVERT, t);
+        t = pla__h5_tick(o);
+        err = pla__allreduce(ctx, PLA_SCOPE_ROW, buf, rows * n, 0);
+        pla__h5_tock(o, PLA__H5_T_REDIST, t);
+        if (err != PLA_OK)
+            break;  /* MPI failed: the context is unusable */
+        /* my share: the band's cycles [c0, c1), one block row of mine each */
+        const int64_t ncyc = (g1 - g0 + cycle - 1) / cycle;
+        const int64_t c0 = ncyc * ctx->mycol / Q, c1 = ncyc * (ctx->mycol + 1) / Q;
+        const int64_t s0 = c0 * mb < rows ? c0 * mb : rows, s1 = c1 * mb < rows ? c1 * mb : rows;
+        const int64_t e1 = g0 + c1 * cycle < g1 ? g0 + c1 * cycle : g1;
+        const int nr = s1 > s0 ? pla__cyclic_pieces(g0 + c0 * cycle, e1, mb, ctx->myrow, ctx->nprow, rp) : 0;
+        const void *data = buf + s0 * n;
+        if (fbuf != NULL && s1 > s0) {
+            for (int64_t i = 0; i < (s1 - s0) * n; ++i)
+                fbuf[i] = (float)buf[s0 * n + i];
+            data = fbuf;
+        }
+        t = pla__h5_tick(o);
+        write_band(k, rp, nr, &cols, 1, (s1 - s0) * n, data);
+        pla__h5_tock(o, PLA__H5_T_TRANSFER, t);
+    }
+    free(buf);
+    free(fbuf);
+    return err;
 }
 
 #if PLA_HAVE_MPI
@@ -138,7 +205,7 @@ done:
             break;
         t = pla__h5_tick(o);
         if (count > 0)
-            pla__band_out(A->dt, tbuf, hmax, count, A->n, k->ft, buf);
+            pla__band_out(A->dt, tbuf, hmax, count, A->n, k->ft, buf, A->n);
         pla__h5_tock(o, PLA__H5_T_CONVERT, t);
         t = pla__h5_tick(o);
         write_band(k, &rows, count > 0, &cols, 1, count * A->n, buf);
@@ -223,6 +290,9 @@ pla_err pla__h5_write_mat_ex(pla_h5_out *out, const char *name, const pla_mat *A
             moved = write_panel(&k, A, &o);
         else
 #endif
+        if (o.strategy == PLA__H5_ROWS && A->ctx->npcol > 1)
+            moved = write_rows(&k, A, &o);
+        else
             moved = write_cyclic(&k, A, &o);
         err = pla__h5_adopt(ctx, A->ctx, moved);
     }

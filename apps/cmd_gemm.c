@@ -261,6 +261,11 @@ static pla_err run(cli_report *rep, pla_ctx *ctx, const gemm_args *g, const cli_
         CLI_TRY(cli_inspect_matrix(ctx, &p->c, &p->ic));
     CLI_TRY(check_shapes(ctx, g, p));
     report_inputs(rep, g, p);
+    cli_mem_plan mem;
+    double avail = 0.0;
+    cli_gemm_memory(ctx, &(cli_gemm_dims){ p->m, p->n, p->k }, p->ia.dims, p->ib.dims, p->block,
+                    pla_dtype_size(p->dt), &mem);
+    CLI_TRY(cli_mem_check(ctx, &mem, &avail));
 
     /* an existing output without --force is found here, before any work */
     report_progress(rep, "reserving %s", p->c_path);

@@ -171,34 +171,6 @@ done:
 
 /* ---- memory estimate ------------------------------------------------------- */
 
-/* Rows (or columns) of an n-long dimension in blocks of nb on process iproc of nprocs. */
-static int64_t local_extent(int64_t n, int64_t nb, int iproc, int nprocs)
-{
-    int64_t nblocks = n / nb, count = (nblocks / nprocs) * nb, extra = nblocks % nprocs;
-    if (iproc < extra)
-        count += nb;
-    else if (iproc == extra)
-        count += n % nb;
-    return count;
-}
-
-/* Bytes of the largest local part (process (0, 0) holds the most) of an m x n matrix. */
-static double local_bytes(int64_t m, int64_t n, int64_t nb, int nprow, int npcol, int es)
-{
-    return (double)local_extent(m, nb, 0, nprow) * (double)local_extent(n, nb, 0, npcol) * es;
-}
-
-static void size_text(char *buf, size_t cap, double bytes)
-{
-    const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-    int u = 0;
-    while (bytes >= 1024.0 && u < 4) {
-        bytes /= 1024.0;
-        ++u;
-    }
-    snprintf(buf, cap, u == 0 ? "%.0f %s" : "%.1f %s", bytes, unit[u]);
-}
-
 static pla_err estimate_gemm(cli_report *rep, pla_ctx *ctx, const info_args *a, const cli_common *opt,
                              info_plan *p)
 {
@@ -210,48 +182,25 @@ static pla_err estimate_gemm(cli_report *rep, pla_ctx *ctx, const info_args *a, 
         CLI_TRY(cli_inspect_matrix(ctx, &p->c, &p->ic));
     CLI_TRY(cli_gemm_conform(ctx, a->transa, a->transb, &p->a, p->ia.dims, &p->b, p->ib.dims,
                              a->c ? &p->c : NULL, p->ic.dims, &d));
-    int nprow = 1, npcol = 1, es = pla_dtype_size(opt->dtype);
+    int nprow = 1, npcol = 1;
     pla_ctx_grid(ctx, &nprow, &npcol, NULL, NULL);
-    const int64_t nb = p->block;
-    double part[3] = {
-        local_bytes(p->ia.dims[0], p->ia.dims[1], nb, nprow, npcol, es),
-        local_bytes(p->ib.dims[0], p->ib.dims[1], nb, nprow, npcol, es),
-        local_bytes(d.m, d.n, nb, nprow, npcol, es),
-    };
-    double total = part[0] + part[1] + part[2];
-    double whole = ((double)d.m * (double)d.k + (double)d.k * (double)d.n + (double)d.m * (double)d.n) * es;
-
-    cJSON *mem = cJSON_AddObjectToObject(report_json(rep), "memory");
-    cJSON_AddStringToObject(mem, "for", "gemm");
-    cJSON *shape = cJSON_AddArrayToObject(mem, "shape_mnk");
-    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d.m));
-    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d.n));
-    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d.k));
-    cJSON *per = cJSON_AddObjectToObject(mem, "per_rank_bytes");
-    cJSON_AddNumberToObject(per, "A", part[0]);
-    cJSON_AddNumberToObject(per, "B", part[1]);
-    cJSON_AddNumberToObject(per, "C", part[2]);
-    cJSON_AddNumberToObject(per, "total", total);
-    cJSON_AddNumberToObject(mem, "all_ranks_bytes", whole);
+    cli_mem_plan mem;
+    double avail = 0.0;
+    cli_gemm_memory(ctx, &d, p->ia.dims, p->ib.dims, p->block, pla_dtype_size(opt->dtype), &mem);
+    CLI_TRY(pla_ctx_memory_per_rank(ctx, &avail));
     report_matrix(rep, "inputs", "A", p->a.display, p->ia.dims[0], p->ia.dims[1], p->ia.type);
     report_matrix(rep, "inputs", "B", p->b.display, p->ib.dims[0], p->ib.dims[1], p->ib.type);
     if (a->c)
         report_matrix(rep, "inputs", "C0", p->c.display, p->ic.dims[0], p->ic.dims[1], p->ic.type);
-
-    char sa[32], sb[32], sc[32], st[32], sw[32];
-    size_text(sa, sizeof sa, part[0]);
-    size_text(sb, sizeof sb, part[1]);
-    size_text(sc, sizeof sc, part[2]);
-    size_text(st, sizeof st, total);
-    size_text(sw, sizeof sw, whole);
     report_text(rep, 0, "pla gemm: C (%lldx%lld) = A%s (%lldx%lld) B%s (%lldx%lld) on %d rank%s, grid %dx%d, "
                 "block %lld, %s", (long long)d.m, (long long)d.n, a->transa ? "^T" : "", (long long)d.m,
                 (long long)d.k, a->transb ? "^T" : "", (long long)d.k, (long long)d.n, nprow * npcol,
-                nprow * npcol == 1 ? "" : "s", nprow, npcol, (long long)nb, pla_dtype_name(opt->dtype));
-    report_text(rep, 0, "  memory per rank (largest part): A %s, B %s, C %s; total %s", sa, sb, sc, st);
-    report_text(rep, 0, "  all ranks together: %s", sw);
-    report_text(rep, 0, "  not counted: HDF5 transfer buffers (bounded, tens of MiB) and the BLAS/ScaLAPACK"
-                " workspace (a few block-wide panels)");
+                nprow * npcol == 1 ? "" : "s", nprow, npcol, (long long)p->block, pla_dtype_name(opt->dtype));
+    cli_mem_report(rep, &mem, avail);
+    cJSON *shape = cJSON_AddArrayToObject(cJSON_GetObjectItemCaseSensitive(report_json(rep), "memory"), "shape_mnk");
+    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d.m));
+    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d.n));
+    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)d.k));
 done:
     return err;
 }

@@ -113,12 +113,12 @@ static pla_err write_results(cli_report *rep, pla_ctx *ctx, const lstsq_args *a,
                              pla_h5_out *out, const pla_mat *X, const pla_lstsq_result *res, pla_dtype dt)
 {
     pla_err err = PLA_OK;
-    double rank = (double)res->rank;
+    const int64_t rank = res->rank;
     CLI_TRY(pla_h5_out_write_mat(out, "coef", X, dt));
     CLI_TRY(pla_h5_out_write_vec(out, "intercept", res->intercept, p->r, dt));
     CLI_TRY(pla_h5_out_write_vec(out, "residual_norm", res->residual_norm, p->r, dt));
     CLI_TRY(pla_h5_out_write_vec(out, "r2", res->r2, p->r, dt));
-    CLI_TRY(pla_h5_out_write_vec(out, "rank", &rank, -1, PLA_F64));
+    CLI_TRY(pla_h5_out_write_ivec(out, "rank", &rank, -1));
     CLI_TRY(report_write_attrs(rep, out, ctx, p->block, dt));
     CLI_TRY(pla_h5_out_attr_str(out, "a", p->a.display));
     CLI_TRY(pla_h5_out_attr_str(out, "b", p->b.display));

@@ -1,4 +1,4 @@
-/* Do the gemm operands conform? */
+/* Do the gemm operands conform, and what will the product hold in memory? */
 #include "gemm_shapes.h"
 
 pla_err cli_gemm_conform(pla_ctx *ctx, int transa, int transb, const cli_name *a, const int64_t *da,
@@ -25,4 +25,20 @@ pla_err cli_gemm_conform(pla_ctx *ctx, int transa, int transb, const cli_name *a
     d->n = bn;
     d->k = ak;
     return pla_ctx_agree(ctx, err);
+}
+
+void cli_gemm_memory(const pla_ctx *ctx, const cli_gemm_dims *d, const int64_t *da, const int64_t *db,
+                     int64_t block, int es, cli_mem_plan *p)
+{
+    int nprow = 1, npcol = 1;
+    pla_ctx_grid(ctx, &nprow, &npcol, NULL, NULL);
+    *p = (cli_mem_plan){ .command = "gemm" };
+    cli_mem_add(p, "A", cli_mem_local(da[0], da[1], block, block, nprow, npcol, es));
+    cli_mem_add(p, "B", cli_mem_local(db[0], db[1], block, block, nprow, npcol, es));
+    cli_mem_add(p, "C", cli_mem_local(d->m, d->n, block, block, nprow, npcol, es));
+    /* the --check probe: four vectors of length m, n or k (on one process column) */
+    int64_t longest = d->m > d->n ? d->m : d->n;
+    longest = longest > d->k ? longest : d->k;
+    cli_mem_add(p, "vectors", 4.0 * cli_mem_local(longest, 1, block, block, nprow, 1, es));
+    cli_mem_add(p, "I/O", CLI_MEM_IO_BYTES);
 }

@@ -74,6 +74,13 @@ pla_err pla_ctx_fail(pla_ctx *ctx, pla_err code, const char *fmt, ...)
 #endif
     ;
 
+/* Collective.  The memory one rank may still use: over the nodes the context
+   spans, the least of (the node's MemAvailable, capped by the room left under
+   its cgroup limit such as Slurm's --mem) / (the context's ranks on that
+   node).  The environment variable PLA_MEMORY_LIMIT (bytes per rank; K, M, G,
+   T suffixes) replaces the measurement.  *bytes = 0 when it cannot be told. */
+PLA_NODISCARD pla_err pla_ctx_memory_per_rank(pla_ctx *ctx, double *bytes);
+
 /* Collective reductions and broadcasts on the context, usable in both builds. */
 PLA_NODISCARD pla_err pla_ctx_allreduce_sum(pla_ctx *ctx, double *v, int count);
 PLA_NODISCARD pla_err pla_ctx_allreduce_max(pla_ctx *ctx, double *v, int count);

@@ -69,6 +69,8 @@ PLA_NODISCARD pla_err pla_h5_out_write_mat(pla_h5_out *out, const char *name, co
    values must be the same on every rank. */
 PLA_NODISCARD pla_err pla_h5_out_write_vec(pla_h5_out *out, const char *name, const double *v,
                                            int64_t n, pla_dtype dt);
+/* The same for integers (indices, counts), stored as int64. */
+PLA_NODISCARD pla_err pla_h5_out_write_ivec(pla_h5_out *out, const char *name, const int64_t *v, int64_t n);
 /* Attributes of the output group (the same value on every rank). */
 PLA_NODISCARD pla_err pla_h5_out_attr_str(pla_h5_out *out, const char *name, const char *value);
 PLA_NODISCARD pla_err pla_h5_out_attr_f64(pla_h5_out *out, const char *name, double value);

@@ -21,3 +21,17 @@ const char *pla_qr_method_name(pla_qr_method method);
    context with A's element type and block sizes; A is not modified.  On error
    *R (and *Q) are NULL.  PLA_ERR_ARG for PLA_QR_TSQR with m < n. */
 PLA_NODISCARD pla_err pla_qr(const pla_mat *A, pla_qr_method method, pla_mat **R, pla_mat **Q);
+
+/* Collective.  Column-pivoted (rank-revealing) QR: A P = Q R with
+   |R(0,0)| >= |R(1,1)| >= ... (p?geqpf; LAPACK's ?geqp3 on one process),
+   diag(R) >= 0.  perm (n entries, the same on every rank) gets the 0-based
+   column of A at each position of A P, so A[:, perm] = Q R as with
+   scipy.linalg.qr(A, pivoting=True).  *rank := the number of diagonal
+   entries with |R(k,k)| > tol |R(0,0)|; tol <= 0 means max(m, n) eps (eps of
+   A's type), the cut-off numpy.linalg.matrix_rank applies to singular values.
+   Column pivoting reveals the rank reliably in practice though not in every
+   case (the SVD does; Kahan's matrix fools pivoting).  R, Q (Q may be NULL)
+   as for pla_qr; A is not modified.  p?geqpf is level-2 BLAS: expect it to
+   be several times slower than pla_qr. */
+PLA_NODISCARD pla_err pla_qr_pivoted(const pla_mat *A, double tol, pla_mat **R, pla_mat **Q, int64_t *perm,
+                                     int64_t *rank);

@@ -56,7 +56,34 @@ void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda
              double *work, const int *lwork, int *info);
 void sorgqr_(const int *m, const int *n, const int *k, float *a, const int *lda, const float *tau,
              float *work, const int *lwork, int *info);
+/* Column-pivoted QR (level-3 LAPACK; ScaLAPACK's below) and the small
+   rank-revealing least-squares solve */
+void dgeqp3_(const int *m, const int *n, double *a, const int *lda, int *jpvt, double *tau, double *work,
+             const int *lwork, int *info);
+void sgeqp3_(const int *m, const int *n, float *a, const int *lda, int *jpvt, float *tau, float *work,
+             const int *lwork, int *info);
+void dgelsy_(const int *m, const int *n, const int *nrhs, double *a, const int *lda, double *b, const int *ldb,
+             int *jpvt, const double *rcond, int *rank, double *work, const int *lwork, int *info);
+/* LAPACK's sequential TSQR (row blocks) and triangular-pentagonal QR */
+void dlatsqr_(const int *m, const int *n, const int *mb, const int *nb, double *a, const int *lda, double *t,
+              const int *ldt, double *work, const int *lwork, int *info);
+void slatsqr_(const int *m, const int *n, const int *mb, const int *nb, float *a, const int *lda, float *t,
+              const int *ldt, float *work, const int *lwork, int *info);
+void dlamtsqr_(const char *side, const char *trans, const int *m, const int *n, const int *k, const int *mb,
+               const int *nb, const double *a, const int *lda, const double *t, const int *ldt, double *c,
+               const int *ldc, double *work, const int *lwork, int *info);
+void slamtsqr_(const char *side, const char *trans, const int *m, const int *n, const int *k, const int *mb,
+               const int *nb, const float *a, const int *lda, const float *t, const int *ldt, float *c,
+               const int *ldc, float *work, const int *lwork, int *info);
+void dtpqrt_(const int *m, const int *n, const int *l, const int *nb, double *a, const int *lda, double *b,
+             const int *ldb, double *t, const int *ldt, double *work, int *info);
+void stpqrt_(const int *m, const int *n, const int *l, const int *nb, float *a, const int *lda, float *b,
+             const int *ldb, float *t, const int *ldt, float *work, int *info);
 #if PLA_HAVE_MPI
+void pdgeqpf_(const int *m, const int *n, double *a, const int *ia, const int *ja, const int *desca, int *ipiv,
+              double *tau, double *work, const int *lwork, int *info);
+void psgeqpf_(const int *m, const int *n, float *a, const int *ia, const int *ja, const int *desca, int *ipiv,
+              float *tau, float *work, const int *lwork, int *info);
 void pdgeqrf_(const int *m, const int *n, double *a, const int *ia, const int *ja, const int *desca,
               double *tau, double *work, const int *lwork, int *info);
 void psgeqrf_(const int *m, const int *n, float *a, const int *ia, const int *ja, const int *desca,

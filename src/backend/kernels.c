@@ -136,6 +136,31 @@ pla_err pla__kernel_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork)
     return lapack_info(A->ctx, pla__lapack_geqrf(A->dt, A->m, A->n, A->data, A->lld, tau, work, lwork), "?geqrf");
 }
 
+int64_t pla__kernel_geqpf_lwork(pla_mat *A, int *ipiv, void *tau)
+{
+    double w[1] = { 0 };
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx)) {
+        pla__scalapack_geqpf(A, ipiv, tau, w, -1);
+        return pla__work_size(A->dt, w);
+    }
+#endif
+    pla__lapack_geqp3(A->dt, A->m, A->n, A->data, A->lld, ipiv, tau, w, -1);
+    return pla__work_size(A->dt, w);
+}
+
+pla_err pla__kernel_geqpf(pla_mat *A, int *ipiv, void *tau, void *work, int64_t lwork)
+{
+#if PLA_HAVE_MPI
+    if (DISTRIBUTED(A->ctx))
+        return lapack_info(A->ctx, pla__scalapack_geqpf(A, ipiv, tau, work, lwork), "p?geqpf");
+#endif
+    for (int64_t j = 0; j < A->n; ++j)
+        ipiv[j] = 0;  /* every column free to move */
+    return lapack_info(A->ctx, pla__lapack_geqp3(A->dt, A->m, A->n, A->data, A->lld, ipiv, tau, work, lwork),
+                       "?geqp3");
+}
+
 int64_t pla__kernel_orgqr_lwork(pla_mat *A, int64_t k, void *tau)
 {
     double w[1] = { 0 };

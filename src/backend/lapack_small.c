@@ -78,3 +78,25 @@ int pla__lapack_pocon(int64_t n, const double *a, int64_t lda, double anorm, dou
     free(iwork);
     return info;
 }
+
+int pla__lapack_gelsy(int64_t n, int64_t nrhs, double *a, int64_t lda, double *b, int64_t ldb, double rcond,
+                      int64_t *rank)
+{
+    const int in = (int)n, inr = (int)nrhs, ilda = (int)(lda > 0 ? lda : 1), ildb = (int)(ldb > 0 ? ldb : 1);
+    int info = 0, r = 0, lwork = -1;
+    double query = 0.0;
+    int *jpvt = calloc((size_t)(n > 0 ? n : 1), sizeof *jpvt);  /* zero: every column free to move */
+    if (jpvt == NULL)
+        return -100;
+    dgelsy_(&in, &in, &inr, a, &ilda, b, &ildb, jpvt, &rcond, &r, &query, &lwork, &info);
+    lwork = (int)query + 1;
+    double *work = malloc((size_t)lwork * sizeof *work);
+    if (work == NULL)
+        info = -100;
+    else
+        dgelsy_(&in, &in, &inr, a, &ilda, b, &ildb, jpvt, &rcond, &r, work, &lwork, &info);
+    *rank = r;
+    free(work);
+    free(jpvt);
+    return info;
+}

@@ -75,6 +75,18 @@ int pla__lapack_geqrf(pla_dtype dt, int64_t m, int64_t n, void *a, int64_t lda, 
     return info;
 }
 
+int pla__lapack_geqp3(pla_dtype dt, int64_t m, int64_t n, void *a, int64_t lda, int *jpvt, void *tau, void *work,
+                      int64_t lwork)
+{
+    const int im = (int)m, in = (int)n, ilda = (int)(lda > 0 ? lda : 1), lw = (int)lwork;
+    int info = 0;
+    if (dt == PLA_F64)
+        dgeqp3_(&im, &in, a, &ilda, jpvt, tau, work, &lw, &info);
+    else
+        sgeqp3_(&im, &in, a, &ilda, jpvt, tau, work, &lw, &info);
+    return info;
+}
+
 int pla__lapack_orgqr(pla_dtype dt, int64_t m, int64_t n, int64_t k, void *a, int64_t lda, const void *tau,
                       void *work, int64_t lwork)
 {

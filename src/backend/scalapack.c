@@ -142,6 +142,17 @@ int pla__scalapack_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork)
     return info;
 }
 
+int pla__scalapack_geqpf(pla_mat *A, int *ipiv, void *tau, void *work, int64_t lwork)
+{
+    const int m = (int)A->m, n = (int)A->n, one = 1, lw = (int)lwork;
+    int info = 0;
+    if (A->dt == PLA_F64)
+        pdgeqpf_(&m, &n, A->data, &one, &one, A->desc, ipiv, tau, work, &lw, &info);
+    else
+        psgeqpf_(&m, &n, A->data, &one, &one, A->desc, ipiv, tau, work, &lw, &info);
+    return info;
+}
+
 int pla__scalapack_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t lwork)
 {
     const int m = (int)A->m, n = (int)A->n, kk = (int)k, one = 1, lw = (int)lwork;

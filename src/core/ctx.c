@@ -143,20 +143,6 @@ void pla_ctx_grid(const pla_ctx *ctx, int *nprow, int *npcol, int *myrow, int *m
     if (mycol) *mycol = ctx->mycol;
 }
 
-void *pla__malloc(pla_ctx *ctx, size_t bytes)
-{
-    if (ctx && ctx->fail_alloc_rank == ctx->rank)
-        return NULL;
-    return malloc(bytes ? bytes : 1);
-}
-
-void *pla__calloc(pla_ctx *ctx, size_t count, size_t size)
-{
-    if (ctx && ctx->fail_alloc_rank == ctx->rank)
-        return NULL;
-    return calloc(count ? count : 1, size ? size : 1);
-}
-
 void pla__debug_fail_alloc(pla_ctx *ctx, int rank)
 {
     ctx->fail_alloc_rank = rank;

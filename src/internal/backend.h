@@ -44,6 +44,12 @@ pla_err pla__kernel_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork);
 int64_t pla__kernel_orgqr_lwork(pla_mat *A, int64_t k, void *tau);
 pla_err pla__kernel_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t lwork);
 
+/* Column-pivoted QR in place (p?geqpf; ?geqp3 on one process): ipiv (A->nloc
+   ints, A's local columns) gets for each local column the 1-based global
+   column of A it holds after pivoting; tau as for geqrf. */
+int64_t pla__kernel_geqpf_lwork(pla_mat *A, int *ipiv, void *tau);
+pla_err pla__kernel_geqpf(pla_mat *A, int *ipiv, void *tau, void *work, int64_t lwork);
+
 /* ---- implementations behind the dispatch (not called elsewhere) ---- */
 pla_err pla__local_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
                         double beta, pla_mat *C);
@@ -59,8 +65,19 @@ void pla__local_syrk_t(pla_dtype dt, int64_t m, int64_t n, const void *a, int64_
 /* LAPACK on column-major arrays: geqrf/orgqr; lwork < 0 queries into *work. */
 int pla__lapack_geqrf(pla_dtype dt, int64_t m, int64_t n, void *a, int64_t lda, void *tau, void *work,
                       int64_t lwork);
+int pla__lapack_geqp3(pla_dtype dt, int64_t m, int64_t n, void *a, int64_t lda, int *jpvt, void *tau, void *work,
+                      int64_t lwork);
 int pla__lapack_orgqr(pla_dtype dt, int64_t m, int64_t n, int64_t k, void *a, int64_t lda, const void *tau,
                       void *work, int64_t lwork);
+/* LAPACK's sequential TSQR on column-major arrays (m >= n, mb > n for
+   latsqr/lamtsqr; see LAPACK's ?latsqr, ?lamtsqr (side L, no transpose:
+   C := Q C) and ?tpqrt; lwork < 0 queries into *work). */
+int pla__lapack_latsqr(pla_dtype dt, int64_t m, int64_t n, int64_t mb, int64_t nb, void *a, int64_t lda, void *t,
+                       int64_t ldt, void *work, int64_t lwork);
+int pla__lapack_lamtsqr(pla_dtype dt, int64_t m, int64_t n, int64_t k, int64_t mb, int64_t nb, const void *a,
+                        int64_t lda, const void *t, int64_t ldt, void *c, int64_t ldc, void *work, int64_t lwork);
+int pla__lapack_tpqrt(pla_dtype dt, int64_t m, int64_t n, int64_t l, int64_t nb, void *a, int64_t lda, void *b,
+                      int64_t ldb, void *t, int64_t ldt, void *work);
 /* Small dense double-precision LAPACK on one rank: upper-triangular condition
    estimate (1-norm) and solve (R or R^T), square SVD (U, s, V^T of an n x n matrix;
    a is destroyed), Cholesky (upper) factor/solve/condition estimate.  Return
@@ -70,6 +87,12 @@ int pla__lapack_trtrs(int trans, int64_t n, int64_t nrhs, const double *r, int64
 int pla__lapack_gesdd(int64_t n, double *a, int64_t lda, double *s, double *u, double *vt);
 int pla__lapack_potrf(int64_t n, double *a, int64_t lda);
 int pla__lapack_potrs(int64_t n, int64_t nrhs, const double *a, int64_t lda, double *b, int64_t ldb);
+/* Minimum-norm solution of min ||A X - B|| by QR with column pivoting and a
+   complete orthogonal factorization (?gelsy): A n x n (destroyed), B n x nrhs
+   (overwritten by X); the rank is the order of the largest leading R11 with
+   estimated condition below 1 / rcond. */
+int pla__lapack_gelsy(int64_t n, int64_t nrhs, double *a, int64_t lda, double *b, int64_t ldb, double rcond,
+                      int64_t *rank);
 int pla__lapack_pocon(int64_t n, const double *a, int64_t lda, double anorm, double *rcond);
 #if PLA_HAVE_MPI
 pla_err pla__pblas_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
@@ -80,5 +103,6 @@ pla_err pla__scalapack_copy_sub(const pla_mat *A, int64_t ia, int64_t ja, int64_
 pla_err pla__scalapack_root_transfer(const pla_mat *A, int root, void *buf, int64_t ld, int to_root);
 pla_err pla__pblas_syrk_t(const pla_mat *A, pla_mat *C);
 int pla__scalapack_geqrf(pla_mat *A, void *tau, void *work, int64_t lwork);
+int pla__scalapack_geqpf(pla_mat *A, int *ipiv, void *tau, void *work, int64_t lwork);
 int pla__scalapack_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t lwork);
 #endif

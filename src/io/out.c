@@ -352,8 +352,9 @@ pla_err pla__out_create_dataset(pla_h5_out *out, const char *name, int ndims, co
         H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);  /* every element is written */
     *dset = H5I_INVALID_HID;
     if (space >= 0 && dcpl >= 0)
-        *dset = H5Dcreate2(out->fid, path, dt == PLA_F32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE, space, H5P_DEFAULT,
-                           dcpl, H5P_DEFAULT);
+        *dset = H5Dcreate2(out->fid, path,
+                           dt == PLA_F32 ? H5T_IEEE_F32LE : dt == PLA__H5_I64 ? H5T_STD_I64LE : H5T_IEEE_F64LE, space,
+                           H5P_DEFAULT, dcpl, H5P_DEFAULT);
     pla__h5_error_text(why, sizeof why);
     pla__h5_close(&space);
     pla__h5_close(&dcpl);

@@ -47,5 +47,8 @@ void pla__out_staged_path(const pla_h5_out *out, const char *name, char *path, s
 pla_err pla__out_note_written(pla_h5_out *out, const char *name);
 /* Collective.  Creates dataset `name` of file type dt and the given shape
    (ndims 0: a scalar) at its staged path.  Every rank must call. */
+/* The file element type of integer outputs (indices, counts), beside PLA_F32 and PLA_F64. */
+#define PLA__H5_I64 ((pla_dtype)299)
+
 pla_err pla__out_create_dataset(pla_h5_out *out, const char *name, int ndims, const int64_t *dims, pla_dtype dt,
                                 hid_t *dset);

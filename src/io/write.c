@@ -228,7 +228,7 @@ static pla_err begin_write(pla_h5_out *out, const char *name, int ndims, const i
     pla_err err = local;
     if (err == PLA_OK)
         err = pla__out_check_name(out, name);
-    if (err == PLA_OK && dt != PLA_F32 && dt != PLA_F64)
+    if (err == PLA_OK && dt != PLA_F32 && dt != PLA_F64 && dt != PLA__H5_I64)
         err = pla__set_err(ctx, PLA_ERR_ARG, __FILE__, __LINE__, "unknown file element type %d", (int)dt);
     err = pla__agree(ctx, err);
     if (err == PLA_OK)
@@ -307,26 +307,28 @@ pla_err pla_h5_out_write_mat(pla_h5_out *out, const char *name, const pla_mat *A
     return pla__h5_write_mat_ex(out, name, A, dt, NULL);
 }
 
-pla_err pla_h5_out_write_vec(pla_h5_out *out, const char *name, const double *v, int64_t n, pla_dtype dt)
+/* Values the same on every rank (n < 0: a scalar), held as memtype, stored as ft. */
+static pla_err write_values(pla_h5_out *out, const char *name, const void *v, hid_t memtype, int64_t n,
+                            pla_dtype ft)
 {
     pla__h5_quiet quiet;
     pla_ctx *ctx = out->ctx;
     sink k = { .out = out, .name = name, .dset = H5I_INVALID_HID, .fspace = H5I_INVALID_HID,
-               .dxpl = H5I_INVALID_HID, .ft = dt };
+               .dxpl = H5I_INVALID_HID, .ft = ft };
     pla_err local = PLA_OK;
-    const double dummy = 0.0;
+    const int64_t dummy = 0;
     pla__h5_quiet_begin(&quiet);
     if (n > 0 && v == NULL)
         local = pla__set_err(ctx, PLA_ERR_ARG, __FILE__, __LINE__, "no values to write as %s", name ? name : "?");
     const int64_t dims[1] = { n };
-    pla_err err = begin_write(out, name, n < 0 ? 0 : 1, dims, dt, 0, local, &k);
+    pla_err err = begin_write(out, name, n < 0 ? 0 : 1, dims, ft, 0, local, &k);
     if (err == PLA_OK) {
         /* the values are the same everywhere: rank 0 writes them */
         const int64_t count = ctx->rank == 0 ? (n < 0 ? 1 : n) : 0;
         hid_t mspace = pla__mem_space(count);
         if (count == 0)
             H5Sselect_none(k.fspace);
-        if (H5Dwrite(k.dset, H5T_NATIVE_DOUBLE, mspace, k.fspace, k.dxpl, count > 0 ? (const void *)v : &dummy) < 0 ||
+        if (H5Dwrite(k.dset, memtype, mspace, k.fspace, k.dxpl, count > 0 ? v : (const void *)&dummy) < 0 ||
             mspace < 0) {
             char why[200];
             pla__h5_error_text(why, sizeof why);
@@ -339,4 +341,14 @@ pla_err pla_h5_out_write_vec(pla_h5_out *out, const char *name, const double *v,
         err = end_write(&k, err);
     pla__h5_quiet_end(&quiet);
     return err;
+}
+
+pla_err pla_h5_out_write_vec(pla_h5_out *out, const char *name, const double *v, int64_t n, pla_dtype dt)
+{
+    return write_values(out, name, v, H5T_NATIVE_DOUBLE, n, dt);
+}
+
+pla_err pla_h5_out_write_ivec(pla_h5_out *out, const char *name, const int64_t *v, int64_t n)
+{
+    return write_values(out, name, v, H5T_NATIVE_INT64, n, PLA__H5_I64);
 }

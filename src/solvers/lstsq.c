@@ -133,23 +133,18 @@ typedef struct {
 static pla_err route_tall(const route_args *a, int tsqr, pla_mat **X)
 {
     const pla_mat *A = a->A, *B = a->B;
-    pla_ctx *ctx = A->ctx, *wctx = ctx;
+    pla_ctx *ctx = A->ctx;
     const int64_t n = A->n, r = B->n;
     pla_mat *W = NULL, *R = NULL;
     double *rw = NULL, *z = NULL;
     pla_err err = PLA_OK;
-    int64_t mb = A->mb, nb = A->nb;
     if (tsqr) {
-        err = pla__panel_ctx(ctx, &wctx);
-        mb = ctx->npcol == 1 ? A->mb : (A->m + ctx->size - 1) / ctx->size;
-        nb = n + r;
+        err = pla__tsqr_r(A, B, a->mean, A->mb, A->nb, &R);
+    } else {
+        err = stack_columns(A, B, ctx, A->mb, A->nb, a->mean, &W);
+        if (err == PLA_OK)
+            err = pla__householder_qr(&W, &R, NULL);
     }
-    if (err == PLA_OK)
-        err = stack_columns(A, B, wctx, mb > 0 ? mb : 1, nb, a->mean, &W);
-    if (err == PLA_OK)
-        err = tsqr ? pla__tsqr_panel(W, ctx, A->mb, A->nb, &R, NULL) : pla__householder_qr(&W, &R, NULL);
-    if (err != PLA_OK && wctx != ctx)
-        pla__set_err(ctx, err, __FILE__, __LINE__, "%s", pla_ctx_errmsg(wctx));
     pla_mat_destroy(&W);
     if (err == PLA_OK)
         err = gather_f64(R, &rw);

@@ -42,6 +42,29 @@ static int svd_solve(int64_t k, int64_t r, const double *R, int64_t ldr, int tra
     return info;
 }
 
+/* Rank-deficient without ridge: the minimum-norm solution of R Z = C (or
+   R^T Z = C) through QR with column pivoting of R (?gelsy), which also
+   decides the numerical rank. */
+static int qrcp_solve(int64_t k, int64_t r, const double *R, int64_t ldr, int trans, const double *C, int64_t ldc,
+                      double tol, double *Z, int64_t *rank)
+{
+    double *a = calloc((size_t)(k * k), sizeof *a);
+    if (a == NULL)
+        return -100;
+    for (int64_t j = 0; j < k; ++j)
+        for (int64_t i = 0; i <= j; ++i) {
+            if (trans)
+                a[j + i * k] = R[i + j * ldr];
+            else
+                a[i + j * k] = R[i + j * ldr];
+        }
+    for (int64_t j = 0; j < r; ++j)
+        memcpy(Z + j * k, C + j * ldc, (size_t)k * sizeof *Z);
+    int info = pla__lapack_gelsy(k, r, a, k, Z, k, tol, rank);
+    free(a);
+    return info;
+}
+
 int pla__small_tri_solve(int64_t k, int64_t r, const double *R, int64_t ldr, int trans, const double *C,
                          int64_t ldc, double ridge, double tol, double *Z, int64_t *rank, double *rcond)
 {
@@ -57,6 +80,7 @@ int pla__small_tri_solve(int64_t k, int64_t r, const double *R, int64_t ldr, int
             *rank = k;
             return pla__lapack_trtrs(trans, k, r, R, ldr, Z, k);
         }
+        return qrcp_solve(k, r, R, ldr, trans, C, ldc, tol, Z, rank);
     }
     return svd_solve(k, r, R, ldr, trans, C, ldc, ridge, tol, Z, rank, rcond);
 }

@@ -68,8 +68,7 @@ done:
     return err;
 }
 
-/* Workspace for one LAPACK/ScaLAPACK call: allocated locally, agreed on. */
-static pla_err alloc_work(pla_ctx *ctx, pla_dtype dt, int64_t lwork, void **work)
+pla_err pla__qr_alloc_work(pla_ctx *ctx, pla_dtype dt, int64_t lwork, void **work)
 {
     pla_err err = PLA_OK;
     free(*work);
@@ -79,26 +78,16 @@ done:
     return pla__agree(ctx, err);
 }
 
-pla_err pla__householder_qr(pla_mat **pF, pla_mat **R, pla_mat **Q)
+pla_err pla__qr_factors(pla_mat **pF, void *tau, pla_mat **R, pla_mat **Q)
 {
     pla_err err = PLA_OK;
     pla_mat *F = *pF, *Qm = NULL;
-    const pla_mat *A = F;  /* shape and type */
     pla_ctx *ctx = F->ctx;
-    const int64_t m = A->m, n = A->n, k = m < n ? m : n;
-    void *tau = NULL, *work = NULL;
+    const pla_dtype dt = F->dt;
+    const int64_t m = F->m, n = F->n, k = m < n ? m : n, mb = F->mb, nb = F->nb;
+    void *work = NULL;
     int64_t lwork = 0;
-
-    tau = pla__calloc(ctx, (size_t)pla__tau_len(F), (size_t)pla_dtype_size(A->dt));
-    PLA_CHECK(ctx, tau != NULL, PLA_ERR_MEM, "out of memory for QR reflector scalars");
-done:
-    err = pla__agree(ctx, err);
-    if (err == PLA_OK)
-        err = alloc_work(ctx, A->dt, lwork = pla__kernel_geqrf_lwork(F, tau), &work);
-    if (err == PLA_OK)
-        err = pla__kernel_geqrf(F, tau, work, lwork);
-    if (err == PLA_OK)
-        err = pla_mat_create(ctx, A->dt, k, n, A->mb, A->nb, R);
+    err = pla_mat_create(ctx, dt, k, n, mb, nb, R);
     if (err == PLA_OK) {
         err = pla__kernel_copy_sub(F, 0, 0, k, n, *R, 0, 0);
         pla__zero_lower(*R);
@@ -108,12 +97,12 @@ done:
             Qm = F;  /* the m x n factored matrix becomes Q in place */
             F = *pF = NULL;
         } else {
-            err = pla_mat_create(ctx, A->dt, m, k, A->mb, A->nb, &Qm);
+            err = pla_mat_create(ctx, dt, m, k, mb, nb, &Qm);
             if (err == PLA_OK)
                 err = pla__kernel_copy_sub(F, 0, 0, m, k, Qm, 0, 0);
         }
         if (err == PLA_OK)
-            err = alloc_work(ctx, A->dt, lwork = pla__kernel_orgqr_lwork(Qm, k, tau), &work);
+            err = pla__qr_alloc_work(ctx, dt, lwork = pla__kernel_orgqr_lwork(Qm, k, tau), &work);
         if (err == PLA_OK)
             err = pla__kernel_orgqr(Qm, k, tau, work, lwork);
         if (err == PLA_OK) {
@@ -122,8 +111,30 @@ done:
         }
     }
     free(work);
-    free(tau);
     pla_mat_destroy(&Qm);
+    return err;
+}
+
+pla_err pla__householder_qr(pla_mat **pF, pla_mat **R, pla_mat **Q)
+{
+    pla_err err = PLA_OK;
+    pla_mat *F = *pF;
+    pla_ctx *ctx = F->ctx;
+    void *tau = NULL, *work = NULL;
+    int64_t lwork = 0;
+
+    tau = pla__calloc(ctx, (size_t)pla__tau_len(F), (size_t)pla_dtype_size(F->dt));
+    PLA_CHECK(ctx, tau != NULL, PLA_ERR_MEM, "out of memory for QR reflector scalars");
+done:
+    err = pla__agree(ctx, err);
+    if (err == PLA_OK)
+        err = pla__qr_alloc_work(ctx, F->dt, lwork = pla__kernel_geqrf_lwork(F, tau), &work);
+    if (err == PLA_OK)
+        err = pla__kernel_geqrf(F, tau, work, lwork);
+    free(work);
+    if (err == PLA_OK)
+        err = pla__qr_factors(pF, tau, R, Q);
+    free(tau);
     return err;
 }
 

@@ -1,15 +1,18 @@
 /* TSQR: communication-avoiding QR of a tall-skinny matrix (m >= n).
-   Each rank factors its own row panel with LAPACK; the small R factors are
+   Each rank factors its own rows (tsqr_leaf.c: its threads run LAPACK's
+   sequential TSQR on row blocks that stay in cache); the small R factors are
    then combined up a binary tree (log2 P messages of at most n x n instead
    of ScaLAPACK's per-column reductions).  The explicit Q is formed on the
    way back down: each tree node multiplies its stacked Q factor by the
    coefficient block it received from its parent and passes the lower part
-   to its child; a leaf finishes with one local gemm.  Works on any P x 1
+   to its child; a leaf applies its own Q to its block.  R alone needs no
+   copy of the input: the leaves stream their rows.  Works on any P x 1
    distribution (any row block size); other layouts are redistributed. */
 #include <stdlib.h>
 #include <string.h>
 #include "internal/backend.h"
 #include "solvers/qr_common.h"
+#include "solvers/tsqr_leaf.h"
 
 enum { TAG_R = 7301, TAG_C = 7302 };
 
@@ -137,11 +140,81 @@ done:
     return err;
 }
 
+/* Starts the tree state: workspace for the stacked factors, my R buffer. */
+static pla_err state_init(pla_ctx *wc, tsqr_state *st, pla_dtype dt, int64_t n)
+{
+    pla_err err = PLA_OK;
+    *st = (tsqr_state){ .dt = dt, .es = (size_t)pla_dtype_size(dt), .n = n };
+    st->lwork = query_lwork(dt, 2 * n, n);
+    st->work = pla__malloc(wc, (size_t)st->lwork * st->es);
+    st->rbuf = pla__calloc(wc, (size_t)(n * n > 0 ? n * n : 1), st->es);
+    PLA_CHECK(wc, st->work && st->rbuf, PLA_ERR_MEM, "out of memory for TSQR workspace");
+done:
+    return err;
+}
+
+/* The tree's R (on rank 0 of wc) into a new n x n matrix on ctx. */
+static pla_err scatter_r(pla_ctx *ctx, const tsqr_state *st, int64_t mb, int64_t nb, pla_mat **R)
+{
+    pla_err err = pla_mat_create(ctx, st->dt, st->n, st->n, mb, nb, R);
+    if (err == PLA_OK)
+        err = pla_mat_scatter(*R, 0, st->rbuf, st->n);
+    return err;
+}
+
+/* A failure on the panel context becomes ctx's error too. */
+static pla_err carry_err(pla_ctx *ctx, pla_ctx *wc, pla_err err)
+{
+    if (err != PLA_OK && wc != ctx)
+        pla__set_err(ctx, err, __FILE__, __LINE__, "%s", pla_ctx_errmsg(wc));
+    return err;
+}
+
+pla_err pla__tsqr_r(const pla_mat *A, const pla_mat *B, const double *mean, int64_t mb, int64_t nb, pla_mat **R)
+{
+    pla_ctx *ctx = A->ctx, *wc = ctx;
+    pla_mat *W = NULL;
+    const int64_t n1 = A->n, n2 = B ? B->n : 0, n = n1 + n2;
+    tsqr_state st = { 0 };
+    pla__tsqr_rows src = { A->data, B ? B->data : NULL, A->lld, B ? B->lld : 1, n1, n2, mean };
+    int64_t rows = A->mloc;
+    pla_err err = PLA_OK;
+    if (ctx->npcol != 1 || (B != NULL && B->mb != A->mb)) {
+        /* not whole rows on every rank: stack [A B] on the P x 1 context */
+        const int64_t pmb = (A->m + ctx->size - 1) / ctx->size;
+        err = pla__panel_ctx(ctx, &wc);
+        if (err == PLA_OK)
+            err = pla_mat_create(wc, A->dt, A->m, n, pmb > 0 ? pmb : 1, n > 0 ? n : 1, &W);
+        if (err == PLA_OK && n1 > 0)
+            err = pla__kernel_copy_sub(A, 0, 0, A->m, n1, W, 0, 0);
+        if (err == PLA_OK && n2 > 0)
+            err = pla__kernel_copy_sub(B, 0, 0, B->m, n2, W, 0, n1);
+        if (err != PLA_OK)
+            return carry_err(ctx, wc, err);
+        src = (pla__tsqr_rows){ W->data, NULL, W->lld, 1, n, 0, mean };
+        rows = W->mloc;
+    }
+    err = state_init(wc, &st, A->dt, n);
+    if (err == PLA_OK)
+        err = pla__tsqr_leaf_r(wc, A->dt, rows, &src, st.rbuf);
+    st.r = n;
+    err = pla__agree(wc, err);
+    pla_mat_destroy(&W);
+    if (err == PLA_OK)
+        err = pla__agree(wc, tree_up(wc, &st));
+    if (err == PLA_OK)
+        err = scatter_r(ctx, &st, mb, nb, R);
+    free_state(&st);
+    return carry_err(ctx, wc, err);
+}
+
 pla_err pla__tsqr(const pla_mat *A, pla_mat **R, pla_mat **Q)
 {
+    if (Q == NULL)
+        return pla__tsqr_r(A, NULL, NULL, A->mb, A->nb, R);
     pla_ctx *ctx = A->ctx, *pctx = NULL;
     pla_mat *P = NULL;
-    /* the working copy in a P x 1 layout: one contiguous row panel per rank */
+    /* the working copy in a P x 1 layout (factored in place): A's own row blocks when it has whole rows */
     pla_err err = pla__panel_ctx(ctx, &pctx);
     if (err == PLA_OK) {
         int64_t mb = ctx->npcol == 1 ? A->mb : (A->m + ctx->size - 1) / ctx->size;
@@ -151,77 +224,69 @@ pla_err pla__tsqr(const pla_mat *A, pla_mat **R, pla_mat **Q)
         err = pla_mat_copy(A, P);
     if (err == PLA_OK)
         err = pla__tsqr_panel(P, ctx, A->mb, A->nb, R, Q);
-    else if (pctx != NULL && pctx != ctx)
-        pla__set_err(ctx, err, __FILE__, __LINE__, "%s", pla_ctx_errmsg(pctx));
+    else
+        carry_err(ctx, pctx ? pctx : ctx, err);
     pla_mat_destroy(&P);
+    return err;
+}
+
+/* The explicit Q: down the tree, then each leaf's Q into Q's local rows (or
+   into a panel-shaped matrix redistributed into Q). */
+static pla_err form_q(pla_mat *P, pla_ctx *ctx, int64_t mb, int64_t nb, tsqr_state *st, pla__tsqr_leaf *leaf,
+                      pla_mat **Q)
+{
+    pla_ctx *wc = P->ctx;
+    const int64_t n = st->n;
+    pla_mat *Qp = NULL;
+    /* c: my coefficient block; the root starts from the identity */
+    void *c = pla__calloc(wc, (size_t)(n * n > 0 ? n * n : 1), st->es);
+    void *tmp = pla__calloc(wc, (size_t)(2 * n * n > 0 ? 2 * n * n : 1), st->es);
+    pla_err err = pla__agree(wc, c && tmp ? PLA_OK
+                                          : pla__set_err(wc, PLA_ERR_MEM, __FILE__, __LINE__, "out of memory for TSQR Q"));
+    if (err == PLA_OK) {
+        if (st->parent < 0)
+            for (int64_t i = 0; i < n; ++i) pla__put(st->dt, c, n, i, i, 1.0);
+        else
+            err = pla__recv(wc, c, (int64_t)((size_t)(n * n) * st->es), st->parent, TAG_C);
+        if (err == PLA_OK)
+            err = tree_down(wc, st, c, tmp);
+        err = pla__agree(wc, err);
+    }
+    const int direct = ctx == wc && mb == P->mb;  /* Q's local rows are P's */
+    if (err == PLA_OK)
+        err = pla_mat_create(direct ? ctx : wc, P->dt, P->m, n, direct ? mb : P->mb, direct ? nb : P->nb,
+                             direct ? Q : &Qp);
+    if (err == PLA_OK) {
+        pla_mat *T = direct ? *Q : Qp;
+        err = pla__agree(wc, pla__tsqr_leaf_q(wc, leaf, c, T->data, T->lld));
+    }
+    if (err == PLA_OK && !direct)
+        err = pla_mat_create(ctx, P->dt, P->m, n, mb, nb, Q);
+    if (err == PLA_OK && !direct)
+        err = pla_mat_copy(Qp, *Q);
+    pla_mat_destroy(&Qp);
+    free(c);
+    free(tmp);
     return err;
 }
 
 pla_err pla__tsqr_panel(pla_mat *P, pla_ctx *ctx, int64_t mb, int64_t nb, pla_mat **R, pla_mat **Q)
 {
-    pla_err err = PLA_OK;
-    void *tau0 = NULL, *c = NULL, *tmp = NULL;
-    const int64_t n = P->n;
-    tsqr_state st = { .dt = P->dt, .es = (size_t)pla_dtype_size(P->dt), .n = n };
     pla_ctx *wc = P->ctx;  /* errors below are recorded on the panel context and copied back */
-    const int64_t ml = P->mloc, r0 = ml < n ? ml : n;
-    st.lwork = query_lwork(P->dt, 2 * n > ml ? 2 * n : ml, n);
-    st.work = pla__malloc(wc, (size_t)st.lwork * st.es);
-    st.rbuf = pla__calloc(wc, (size_t)(n * n > 0 ? n * n : 1), st.es);
-    tau0 = pla__calloc(wc, (size_t)(r0 > 0 ? r0 : 1), st.es);
-    PLA_CHECK(wc, st.work && st.rbuf && tau0, PLA_ERR_MEM, "out of memory for TSQR workspace");
-    /* local QR of my panel */
-    int info = pla__lapack_geqrf(st.dt, ml, n, P->data, P->lld, tau0, st.work, st.lwork);
-    PLA_CHECK(wc, info == 0, PLA_ERR_LIB, "?geqrf of a TSQR panel failed with info = %d", info);
-    st.r = r0;
-    take_r(&st, r0, P->data, P->lld, st.rbuf);
-done:
+    tsqr_state st = { 0 };
+    pla__tsqr_leaf leaf = { 0 };
+    pla_err err = state_init(wc, &st, P->dt, P->n);
+    if (err == PLA_OK)
+        err = pla__tsqr_leaf_factor(wc, &leaf, P->dt, P->mloc, P->n, P->data, P->lld, st.rbuf);
+    st.r = leaf.r;
     err = pla__agree(wc, err);
     if (err == PLA_OK)
         err = pla__agree(wc, tree_up(wc, &st));
-    /* R: assembled on rank 0 of the tree, scattered into A's layout */
     if (err == PLA_OK)
-        err = pla_mat_create(ctx, P->dt, n, n, mb, nb, R);
-    if (err == PLA_OK)
-        err = pla_mat_scatter(*R, 0, st.rbuf, n);
-    if (err == PLA_OK && Q != NULL) {
-        /* c: my coefficient block; the root starts from the identity */
-        c = pla__calloc(wc, (size_t)(n * n > 0 ? n * n : 1), st.es);
-        tmp = pla__calloc(wc, (size_t)(2 * n * n > 0 ? 2 * n * n : 1), st.es);
-        err = pla__agree(wc, c && tmp ? PLA_OK
-                                      : pla__set_err(wc, PLA_ERR_MEM, __FILE__, __LINE__, "out of memory for TSQR Q"));
-        if (err == PLA_OK) {
-            if (st.parent < 0)
-                for (int64_t i = 0; i < n; ++i) pla__put(st.dt, c, n, i, i, 1.0);
-            else
-                err = pla__recv(wc, c, (int64_t)((size_t)(n * n) * st.es), st.parent, TAG_C);
-            if (err == PLA_OK)
-                err = tree_down(wc, &st, c, tmp);
-            err = pla__agree(wc, err);
-        }
-        /* leaf: Q_panel = Qleaf (ml x r0) * c (r0 x n) */
-        if (err == PLA_OK) {
-            void *qleaf = pla__malloc(wc, (size_t)(ml * r0 > 0 ? ml * r0 : 1) * st.es);
-            if (qleaf != NULL) {
-                pla__local_copy(ml, r0, st.es, P->data, P->lld, qleaf, ml);
-                info = pla__lapack_orgqr(st.dt, ml, r0, r0, qleaf, ml, tau0, st.work, st.lwork);
-                pla__blas_gemm(st.dt, PLA_NOTRANS, PLA_NOTRANS, ml, n, r0, 1.0, qleaf, ml, c, n, 0.0, P->data, P->lld);
-            }
-            err = pla__agree(wc, qleaf == NULL ? pla__set_err(wc, PLA_ERR_MEM, __FILE__, __LINE__, "out of memory for TSQR Q")
-                                 : info != 0 ? pla__set_err(wc, PLA_ERR_LIB, __FILE__, __LINE__, "?orgqr failed: %d", info)
-                                             : PLA_OK);
-            free(qleaf);
-        }
-        if (err == PLA_OK)
-            err = pla_mat_create(ctx, P->dt, P->m, n, mb, nb, Q);
-        if (err == PLA_OK)
-            err = pla_mat_copy(P, *Q);
-    }
-    if (err != PLA_OK && wc != ctx)
-        pla__set_err(ctx, err, __FILE__, __LINE__, "%s", pla_ctx_errmsg(wc));
-    free(c);
-    free(tmp);
-    free(tau0);
+        err = scatter_r(ctx, &st, mb, nb, R);
+    if (err == PLA_OK && Q != NULL)
+        err = form_q(P, ctx, mb, nb, &st, &leaf, Q);
+    pla__tsqr_leaf_free(&leaf);
     free_state(&st);
-    return err;
+    return carry_err(ctx, wc, err);
 }

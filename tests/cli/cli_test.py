@@ -101,7 +101,7 @@ def pla(args, np_=1, cwd=None, env=None, timeout=120):
 
 
 def pla_parallel(jobs):
-    """Runs pla for each (args, np, cwd) two at a time (mpirun start-up is
+    """Runs pla for each (args, np, cwd[, env]) two at a time (mpirun start-up is
     mostly waiting); results in job order."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda job: pla(*job), jobs))
@@ -390,9 +390,9 @@ class Failure:
     and nothing left behind: the case's directory lists the same files after
     the run, and an existing output file (`out`) holds the same objects."""
 
-    def __init__(self, label, args, code, needles, np_=None, out="bad.h5", json_too=False, setup=None):
+    def __init__(self, label, args, code, needles, np_=None, out="bad.h5", json_too=False, setup=None, env=None):
         self.label, self.args, self.code, self.needles = label, args, code, needles
-        self.np, self.out, self.json_too, self.setup = np_ or MAXNP, out, json_too, setup
+        self.np, self.out, self.json_too, self.setup, self.env = np_ or MAXNP, out, json_too, setup, env
 
 
 def run_failures(s, work, cases):
@@ -407,8 +407,8 @@ def run_failures(s, work, cases):
         out_path = os.path.join(cwd, case.out)
         tree = snapshot(out_path) if os.path.exists(out_path) else None
         prepared.append((case, cwd, listing(cwd), tree))
-    jobs = [(case.args, case.np, cwd) for case, cwd, _, _ in prepared]
-    jobs += [(case.args + ["--json"], case.np, cwd) for case, cwd, _, _ in prepared if case.json_too]
+    jobs = [(case.args, case.np, cwd, case.env) for case, cwd, _, _ in prepared]
+    jobs += [(case.args + ["--json"], case.np, cwd, case.env) for case, cwd, _, _ in prepared if case.json_too]
     results = pla_parallel(jobs)
     json_results = iter(results[len(prepared):])
     for (case, cwd, before, tree), r in zip(prepared, results):
@@ -479,6 +479,11 @@ def group_errors(s, work):
                 setup=plain_file("plain.txt")),
         Failure("output is not an HDF5 file", gemm + ["-o", "plain.txt"], EXIT_OUTPUT, ["plain.txt"],
                 out="plain.txt", setup=plain_file("plain.txt")),
+        # 37x53 times 53x29 needs more than 64 MiB per rank (the I/O buffers alone): refused before reading
+        Failure("not enough memory per rank", gemm + o, EXIT_RESOURCE, ["needs about", "per rank", "available"],
+                json_too=True, env={"PLA_MEMORY_LIMIT": "16M"}),
+        Failure("malformed PLA_MEMORY_LIMIT", gemm + o, EXIT_USAGE, ["PLA_MEMORY_LIMIT", "lots"],
+                env={"PLA_MEMORY_LIMIT": "lots"}),
         # found while parsing, before any communication: one rank suffices
         Failure("no output named", gemm, EXIT_USAGE, ["-o"], np_=1),
         Failure("gen --kind spectrum", ["gen", "--kind", "spectrum", "--rows", "4", "--cols", "4"] + o, EXIT_USAGE,
@@ -588,7 +593,8 @@ def group_gen_info(s, work):
         obj = r.json()
         mem = (obj or {}).get("memory", {}).get("per_rank_bytes", {})
         want = {"A": largest_part_bytes(37, 53, 8, p, q), "B": largest_part_bytes(53, 29, 8, p, q),
-                "C": largest_part_bytes(37, 29, 8, p, q)}
+                "C": largest_part_bytes(37, 29, 8, p, q), "vectors": 4 * largest_part_bytes(53, 1, 8, p, 1),
+                "I/O": 64 * 2**20}
         want["total"] = sum(want.values())
         s.check(r.rc == 0 and mem == want, f"info --for gemm np={np_} grid {p}x{q}: memory per rank",
                 f"got {mem}, want {want}\n     {r.describe()}")

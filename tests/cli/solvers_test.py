@@ -142,6 +142,8 @@ def group_lstsq(s, work):
             if score_ref is not None:
                 s.check(abs(h["r2"][0] - score_ref) < 1e-10, f"{label}: r2 equals sklearn's score",
                         f"{h['r2'][0]} vs {score_ref}")
+            s.check(h["rank"].dtype == np.int64 and h["rank"].shape == (), f"{label}: rank is an int64 scalar",
+                    f"{h['rank'].dtype} {h['rank'].shape}")
             rank = int(h["rank"][()])
             s.check(rank == np.linalg.matrix_rank(a - a.mean(0) if icpt else a),
                     f"{label}: rank {rank} as numpy's matrix_rank")

@@ -203,4 +203,15 @@ void test_lstsq(tester *t)
         bad_inputs(t, ctx);
         tester_ctx_free(t, &ctx);
     }
+    /* many rows per rank and two threads: the TSQR leaves stream their rows
+       in several blocks per thread (src/solvers/tsqr_leaf.c) */
+    pla_ctx *ctx = tester_ctx(t->size, 1, 2);
+    char grid[16];
+    snprintf(grid, sizeof grid, "%dx1 2thr", t->size);
+    for (int d = 0; d < 2; ++d)
+        for (int icpt = 0; icpt < 2; ++icpt) {
+            solve_case(t, ctx, d ? PLA_F32 : PLA_F64, 40000, 7, 2, 64, PLA_LSTSQ_TSQR, 0.0, icpt, grid);
+            solve_case(t, ctx, d ? PLA_F32 : PLA_F64, 40000, 7, 2, 4096, PLA_LSTSQ_TSQR, 1.5, icpt, grid);
+        }
+    tester_ctx_free(t, &ctx);
 }

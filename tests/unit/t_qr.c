@@ -1,5 +1,7 @@
 /* QR: ||A - QR||_1 / (||A||_1 max(m,n) eps) and ||I - Q^T Q||_1 / (max(m,n) eps)
-   below 10, R upper trapezoidal with a non-negative diagonal, for both methods. */
+   below 10, R upper trapezoidal with a non-negative diagonal, for both methods;
+   R alone (a route of its own in TSQR: streamed, no Q) by the Gram residual
+   ||A^T A - R^T R||_F / (||A||_F^2 max(m,n) eps) below 10. */
 #include <stdio.h>
 #include <stdlib.h>
 #include "tester.h"
@@ -40,6 +42,27 @@ static double orthogonality(pla_ctx *ctx, const pla_mat *Q, int64_t mx)
     return ne;
 }
 
+static int r_shape_ok(const pla_mat *R);
+
+/* R without Q: A = QR with Q orthonormal implies A^T A = R^T R. */
+static double gram_residual(pla_ctx *ctx, const pla_mat *A, pla_qr_method method, int *shape_ok)
+{
+    int64_t m = pla_mat_rows(A), n = pla_mat_cols(A), mx = m > n ? m : n;
+    pla_mat *R = NULL, *G = NULL;
+    double ng = -1, na = 0;
+    *shape_ok = 0;
+    if (pla_qr(A, method, &R, NULL) == PLA_OK && pla_mat_create(ctx, pla_mat_dtype(A), n, n, 8, 8, &G) == PLA_OK &&
+        pla_gemm(PLA_TRANS, PLA_NOTRANS, 1.0, A, A, 0.0, G) == PLA_OK &&
+        pla_gemm(PLA_TRANS, PLA_NOTRANS, -1.0, R, R, 1.0, G) == PLA_OK && pla_norm(PLA_NORM_FRO, G, &ng) == PLA_OK &&
+        pla_norm(PLA_NORM_FRO, A, &na) == PLA_OK) {
+        ng /= (na > 0 ? na * na : 1.0) * (double)mx * tester_eps(pla_mat_dtype(A));
+        *shape_ok = pla_mat_rows(R) == n && pla_mat_cols(R) == n && r_shape_ok(R);
+    }
+    pla_mat_destroy(&R);
+    pla_mat_destroy(&G);
+    return ng;
+}
+
 /* 1 if R is upper trapezoidal with diag >= 0 (checked on the gathered copy). */
 static int r_shape_ok(const pla_mat *R)
 {
@@ -71,6 +94,13 @@ static void one_case(tester *t, pla_ctx *ctx, pla_dtype dt, int64_t m, int64_t n
     tester_case(t, ok, "qr %-11s %s %lldx%lld nb=%lld grid=%s  resid=%.2f orth=%.2f%s%s", pla_qr_method_name(method),
                 pla_dtype_name(dt), (long long)m, (long long)n, (long long)nb, grid, res, orth,
                 shape_ok ? "" : " (bad R shape/sign)", err == PLA_OK ? "" : pla_ctx_errmsg(ctx));
+    if (m >= n) {
+        int r_ok = 0;
+        double gram = gram_residual(ctx, A, method, &r_ok);
+        tester_case(t, r_ok && gram >= 0 && gram < 10.0, "qr %-11s %s %lldx%lld nb=%lld grid=%s  R only: gram=%.2f%s%s",
+                    pla_qr_method_name(method), pla_dtype_name(dt), (long long)m, (long long)n, (long long)nb, grid,
+                    gram, r_ok ? "" : " (bad R shape/sign)", gram >= 0 ? "" : pla_ctx_errmsg(ctx));
+    }
     pla_mat_destroy(&A);
     pla_mat_destroy(&R);
     pla_mat_destroy(&Q);
@@ -105,4 +135,17 @@ void test_qr(tester *t)
         pla_mat_destroy(&W);
         tester_ctx_free(t, &ctx);
     }
+    /* many rows per rank and two threads: TSQR leaves split their rows among
+       threads and run several row blocks each (src/solvers/tsqr_leaf.c) */
+    static const int64_t tall[][2] = { { 40000, 7 }, { 9000, 40 } };
+    pla_ctx *ctx = tester_ctx(t->size, 1, 2);
+    char grid[16];
+    snprintf(grid, sizeof grid, "%dx1 2thr", t->size);
+    for (int d = 0; d < 2; ++d)
+        for (size_t s = 0; s < sizeof tall / sizeof tall[0]; ++s)
+            for (int64_t nb = 64; nb <= 4096; nb *= 64) {
+                one_case(t, ctx, d ? PLA_F32 : PLA_F64, tall[s][0], tall[s][1], nb, PLA_QR_TSQR, grid);
+                one_case(t, ctx, d ? PLA_F32 : PLA_F64, tall[s][0], tall[s][1], nb, PLA_QR_HOUSEHOLDER, grid);
+            }
+    tester_ctx_free(t, &ctx);
 }

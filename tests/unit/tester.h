@@ -38,4 +38,5 @@ void test_moves(tester *t);
 void test_rng(tester *t);
 void test_errors(tester *t);
 void test_qr(tester *t);
+void test_qrcp(tester *t);
 void test_lstsq(tester *t);

@@ -4,30 +4,42 @@
 #include "command.h"
 #include "commands.h"
 #include "gemm_shapes.h"
+#include "solver_plans.h"
 
 static const char info_help[] =
     "usage: pla info FILE                 list every dataset of FILE\n"
     "       pla info FILE:/PATH           describe one dataset\n"
     "       [mpirun -n P] pla info A --for gemm -b B [-c C0] [--transa] [--transb]\n"
-    "                     [--grid PxQ] [--block NB] [--dtype T]\n"
-    "                                     memory per rank `pla gemm` would need\n\n"
+    "       [mpirun -n P] pla info A --for qr [--mode r|economic] [--pivot]\n"
+    "       [mpirun -n P] pla info A --for lstsq -b B [--solver S]\n"
+    "                     [--grid PxQ] [--block NB] [--dtype T] [--threads N]\n"
+    "                                     memory per rank the command would need\n\n"
     "Shows shape (as h5py prints it), element type, layout (contiguous, chunked\n"
     "with chunk shape, compact) and filters (e.g. gzip(4),shuffle).  With --for,\n"
     "the estimate is for the rank count info runs on (or the --grid given) and\n"
     "the block size and precision the command would use; A, B and C0 are named\n"
-    "as for that command.  info writes nothing: -o and --force do not apply.\n\n"
+    "as for that command, and the estimate is compared with the memory each\n"
+    "rank may use (MemAvailable and the cgroup limit, shared by the ranks of a\n"
+    "node; PLA_MEMORY_LIMIT overrides): the command itself stops with exit code 4\n"
+    "before reading anything when it would not fit.  info writes nothing: -o and\n"
+    "--force do not apply.\n\n"
     "Options:\n"
-    "      --for gemm        estimate memory for pla gemm with these operands\n"
-    "  -b, -c, --transa, --transb   the gemm operands (see pla gemm --help)\n";
+    "      --for CMD         estimate memory for pla CMD (gemm, qr or lstsq)\n"
+    "  -b, -c, --transa, --transb   the gemm operands (see pla gemm --help);\n"
+    "                        -b is B for lstsq\n"
+    "      --mode, --pivot   as for pla qr\n"
+    "      --solver S        as for pla lstsq\n";
 
 typedef struct {
     const char *target;   /* the positional FILE[:/PATH] */
     const char *for_cmd;  /* --for */
     const char *b, *c;
     int transa, transb;
+    int economic, pivot, qr_option, solver_set;
+    pla_lstsq_solver solver;
 } info_args;
 
-enum { OPT_FOR, OPT_B, OPT_C, OPT_TRANSA, OPT_TRANSB };
+enum { OPT_FOR, OPT_B, OPT_C, OPT_TRANSA, OPT_TRANSB, OPT_MODE, OPT_PIVOT, OPT_SOLVER };
 
 static const cli_option info_options[] = {
     { "for", 0, 1, OPT_FOR },
@@ -35,6 +47,9 @@ static const cli_option info_options[] = {
     { NULL, 'c', 1, OPT_C },
     { "transa", 0, 0, OPT_TRANSA },
     { "transb", 0, 0, OPT_TRANSB },
+    { "mode", 0, 1, OPT_MODE },
+    { "pivot", 0, 0, OPT_PIVOT },
+    { "solver", 0, 1, OPT_SOLVER },
     { NULL, 0, 0, 0 },
 };
 
@@ -43,10 +58,13 @@ static pla_err info_option(void *state, const cli_option *opt, const char *value
     info_args *a = state;
     switch (opt->id) {
     case OPT_FOR:
-        if (strcmp(value, "gemm") != 0)
-            return cli_fail(msg, PLA_ERR_ARG, "--for supports gemm in this version, got '%s'", value);
+        if (strcmp(value, "gemm") != 0 && strcmp(value, "qr") != 0 && strcmp(value, "lstsq") != 0)
+            return cli_fail(msg, PLA_ERR_ARG, "--for takes gemm, qr or lstsq, got '%s'", value);
         a->for_cmd = value;
         break;
+    case OPT_MODE: a->qr_option = 1; return cli_qr_mode_parse(value, &a->economic, msg);
+    case OPT_PIVOT: a->qr_option = a->pivot = 1; break;
+    case OPT_SOLVER: a->solver_set = 1; return cli_lstsq_solver_parse(value, &a->solver, msg);
     case OPT_B: a->b = value; break;
     case OPT_C: a->c = value; break;
     case OPT_TRANSA: a->transa = 1; break;
@@ -80,15 +98,23 @@ static pla_err check_usage(const info_args *a, const cli_common *opt, info_plan 
         return cli_fail(msg, PLA_ERR_ARG, "pla info needs a FILE or FILE:/PATH");
     if (opt->output || opt->force)
         return cli_fail(msg, PLA_ERR_ARG, "pla info writes nothing: -o/--output and --force do not apply");
-    if (a->for_cmd == NULL && (a->b || a->c || a->transa || a->transb))
-        return cli_fail(msg, PLA_ERR_ARG, "-b, -c, --transa and --transb go with --for gemm");
-    if (a->for_cmd && a->b == NULL)
-        return cli_fail(msg, PLA_ERR_ARG, "--for gemm needs the other operand: -b FILE[:/PATH]");
+    const char *cmd = a->for_cmd ? a->for_cmd : "";
+    const int gemm = strcmp(cmd, "gemm") == 0, qr = strcmp(cmd, "qr") == 0, lstsq = strcmp(cmd, "lstsq") == 0;
+    if ((a->c || a->transa || a->transb) && !gemm)
+        return cli_fail(msg, PLA_ERR_ARG, "-c, --transa and --transb go with --for gemm");
+    if (a->b && !gemm && !lstsq)
+        return cli_fail(msg, PLA_ERR_ARG, "-b goes with --for gemm or --for lstsq");
+    if (a->qr_option && !qr)
+        return cli_fail(msg, PLA_ERR_ARG, "--mode and --pivot go with --for qr");
+    if (a->solver_set && !lstsq)
+        return cli_fail(msg, PLA_ERR_ARG, "--solver goes with --for lstsq");
+    if ((gemm || lstsq) && a->b == NULL)
+        return cli_fail(msg, PLA_ERR_ARG, "--for %s needs the other operand: -b FILE[:/PATH]", cmd);
     if ((err = cli_split_name("FILE", a->target, &p->a, msg)) != PLA_OK ||
         (a->b && (err = cli_split_name("-b", a->b, &p->b, msg)) != PLA_OK) ||
         (a->c && (err = cli_split_name("-c", a->c, &p->c, msg)) != PLA_OK))
         return err;
-    p->block = opt->block > 0 ? opt->block : CLI_GEMM_BLOCK;
+    p->block = opt->block > 0 ? opt->block : gemm ? CLI_GEMM_BLOCK : qr ? CLI_QR_BLOCK : CLI_LSTSQ_BLOCK;
     return PLA_OK;
 }
 
@@ -205,6 +231,57 @@ done:
     return err;
 }
 
+/* The grid the solver commands would take (a P x 1 grid for tall-skinny input without --grid). */
+static pla_err solver_grid(cli_report *rep, pla_ctx **ctx, const cli_common *opt, const info_plan *p, int tall)
+{
+    pla_err err = cli_prefer_row_grid(opt, p->block, tall, ctx);
+    if (err == PLA_OK)
+        report_context(rep, *ctx, p->block, opt->dtype);
+    return err;
+}
+
+static pla_err estimate_qr(cli_report *rep, pla_ctx **pctx, const info_args *a, const cli_common *opt, info_plan *p)
+{
+    pla_err err = PLA_OK;
+    CLI_TRY(cli_inspect_matrix(*pctx, &p->a, &p->ia));
+    const int64_t m = p->ia.dims[0], n = p->ia.dims[1];
+    CLI_TRY(solver_grid(rep, pctx, opt, p, m >= 4 * n));
+    const cli_qr_what what = { a->economic, a->pivot, 0, m >= 4 * n ? PLA_QR_TSQR : PLA_QR_HOUSEHOLDER };
+    cli_mem_plan mem;
+    double avail = 0;
+    cli_qr_memory(*pctx, m, n, p->block, pla_dtype_size(opt->dtype), &what, &mem);
+    CLI_TRY(pla_ctx_memory_per_rank(*pctx, &avail));
+    report_matrix(rep, "inputs", "A", p->a.display, m, n, p->ia.type);
+    report_text(rep, 0, "pla qr%s --mode %s: A (%lldx%lld), %s", a->pivot ? " --pivot" : "", a->economic ? "economic" : "r",
+                (long long)m, (long long)n, pla_dtype_name(opt->dtype));
+    cli_mem_report(rep, &mem, avail);
+done:
+    return err;
+}
+
+static pla_err estimate_lstsq(cli_report *rep, pla_ctx **pctx, const info_args *a, const cli_common *opt,
+                              info_plan *p)
+{
+    pla_err err = PLA_OK;
+    CLI_TRY(cli_inspect_matrix(*pctx, &p->a, &p->ia));
+    CLI_TRY(pla_h5_inspect(*pctx, p->b.file, p->b.path, &p->ib));
+    const int64_t m = p->ia.dims[0], n = p->ia.dims[1], r = p->ib.ndims == 2 ? p->ib.dims[1] : 1;
+    const pla_lstsq_solver solver = a->solver_set && a->solver != PLA_LSTSQ_AUTO ? a->solver
+                                                                                : pla_lstsq_choose(m, n, r);
+    CLI_TRY(solver_grid(rep, pctx, opt, p, solver == PLA_LSTSQ_TSQR || m >= 4 * (n + r)));
+    cli_mem_plan mem;
+    double avail = 0;
+    cli_lstsq_memory(*pctx, m, n, r, p->block, pla_dtype_size(opt->dtype), solver, &mem);
+    CLI_TRY(pla_ctx_memory_per_rank(*pctx, &avail));
+    report_matrix(rep, "inputs", "A", p->a.display, m, n, p->ia.type);
+    report_text(rep, 0, "pla lstsq --solver %s: A (%lldx%lld), %lld right-hand side%s, %s",
+                pla_lstsq_solver_name(solver), (long long)m, (long long)n, (long long)r, r == 1 ? "" : "s",
+                pla_dtype_name(opt->dtype));
+    cli_mem_report(rep, &mem, avail);
+done:
+    return err;
+}
+
 typedef struct {
     info_args a;
     info_plan p;
@@ -221,8 +298,13 @@ static pla_err info_check(void *state, const cli_common *opt, int64_t *block, cl
 static pla_err info_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_common *opt, int64_t block)
 {
     info_state *st = state;
+    const char *cmd = st->a.for_cmd;
+    if (cmd != NULL && strcmp(cmd, "qr") == 0)
+        return estimate_qr(rep, ctx, &st->a, opt, &st->p);
+    if (cmd != NULL && strcmp(cmd, "lstsq") == 0)
+        return estimate_lstsq(rep, ctx, &st->a, opt, &st->p);
     report_context(rep, *ctx, block, opt->dtype);
-    return st->a.for_cmd ? estimate_gemm(rep, *ctx, &st->a, opt, &st->p) : describe(rep, *ctx, &st->p);
+    return cmd ? estimate_gemm(rep, *ctx, &st->a, opt, &st->p) : describe(rep, *ctx, &st->p);
 }
 
 int cmd_info(int argc, char **argv)

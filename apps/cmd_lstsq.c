@@ -5,8 +5,8 @@
 #include <string.h>
 #include "commands.h"
 #include "command.h"
+#include "solver_plans.h"
 
-#define CLI_LSTSQ_BLOCK 64
 
 static const char lstsq_help[] =
     "usage: [mpirun -n P] pla lstsq -a A -b B [--ridge L] [--intercept]\n"
@@ -16,7 +16,8 @@ static const char lstsq_help[] =
     "scikit-learn's LinearRegression / Ridge.  Writes under GROUP of OUT:\n"
     "  coef (n x r), intercept (r), residual_norm (r), r2 (r), rank (scalar).\n"
     "Rank-deficient and underdetermined (m < n) problems get the minimum-norm\n"
-    "solution, as numpy.linalg.lstsq; `rank` is the numerical rank.\n\n"
+    "solution, as numpy.linalg.lstsq; `rank` is the numerical rank, found by QR\n"
+    "with column pivoting of the reduced triangle (LAPACK ?gelsy).\n\n"
     "Options:\n"
     "  -a FILE[:/PATH]     the matrix A\n"
     "  -b FILE[:/PATH]     the right-hand side(s) B\n"
@@ -27,8 +28,10 @@ static const char lstsq_help[] =
     "      --solver tsqr   tall-skinny QR of [A B] (needs m >= n + r)\n"
     "      --solver normal Cholesky of A^T A: fastest, but squares the condition\n"
     "                      number (warns above 1e8 in float64); needs m >= n\n"
-    "      --rcond R       singular values <= R s_max count as zero\n"
-    "                      (default max(m, n) eps, as numpy)\n"
+    "      --rcond R       rank tolerance: the rank is the order of the largest\n"
+    "                      leading triangle of the pivoted QR with condition\n"
+    "                      below 1/R; with --ridge, singular values <= R s_max\n"
+    "                      are ignored (default max(m, n) eps, as numpy)\n"
     "Without --grid a tall-skinny A runs on a P x 1 grid of row panels.\n"
     "Default block size: " CLI_STR(CLI_LSTSQ_BLOCK) ".\n";
 
@@ -62,13 +65,7 @@ static pla_err lstsq_option(void *state, const cli_option *opt, const char *valu
             err = cli_fail(msg, PLA_ERR_ARG, "--ridge must be a finite number >= 0, got '%s'", value);
         break;
     case OPT_INTERCEPT: a->o.intercept = 1; break;
-    case OPT_SOLVER:
-        if (strcmp(value, "auto") == 0) a->o.solver = PLA_LSTSQ_AUTO;
-        else if (strcmp(value, "qr") == 0) a->o.solver = PLA_LSTSQ_QR;
-        else if (strcmp(value, "tsqr") == 0) a->o.solver = PLA_LSTSQ_TSQR;
-        else if (strcmp(value, "normal") == 0) a->o.solver = PLA_LSTSQ_NORMAL;
-        else err = cli_fail(msg, PLA_ERR_ARG, "--solver must be auto, qr, tsqr or normal, got '%s'", value);
-        break;
+    case OPT_SOLVER: err = cli_lstsq_solver_parse(value, &a->o.solver, msg); break;
     case OPT_RCOND:
         err = cli_parse_f64("--rcond", value, &a->o.rcond, msg);
         if (err == PLA_OK && !(a->o.rcond > 0 && a->o.rcond < 1))
@@ -182,6 +179,10 @@ static pla_err run(cli_report *rep, pla_ctx **pctx, lstsq_args *a, const cli_com
     report_context(rep, ctx, p->block, opt->dtype);
     report_matrix(rep, "inputs", "A", p->a.display, p->m, p->n, p->ia.type);
     report_matrix(rep, "inputs", "B", p->b.display, p->m, p->r, p->ib.type);
+    cli_mem_plan mem;
+    double avail = 0;
+    cli_lstsq_memory(ctx, p->m, p->n, p->r, p->block, pla_dtype_size(opt->dtype), solver, &mem);
+    CLI_TRY(cli_mem_check(ctx, &mem, &avail));
 
     CLI_TRY(pla_h5_out_open(ctx, p->out.file, p->out.path[0] ? p->out.path : "/", opt->force, &out));
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; ++i)

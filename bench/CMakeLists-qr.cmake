@@ -11,6 +11,11 @@ if(PLA_WITH_MPI)
   target_link_libraries(raw_pdgels PRIVATE MPI::MPI_C PkgConfig::SCALAPACK PkgConfig::OPENBLAS OpenMP::OpenMP_C m)
   list(APPEND _pla_qr_benches raw_pdgels)
 endif()
+# which LAPACK kernel factors a TSQR leaf (no pla, no MPI): the measurement
+# behind src/solvers/tsqr_leaf.c's choice of ?latsqr
+add_executable(local_qr_kernels ${CMAKE_CURRENT_SOURCE_DIR}/local_qr_kernels.c)
+target_link_libraries(local_qr_kernels PRIVATE PkgConfig::OPENBLAS OpenMP::OpenMP_C m)
+list(APPEND _pla_qr_benches local_qr_kernels)
 foreach(t IN LISTS _pla_qr_benches)
   target_compile_definitions(${t} PRIVATE _POSIX_C_SOURCE=200809L)
   target_compile_options(${t} PRIVATE ${PLA_WARNINGS})

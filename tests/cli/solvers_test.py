@@ -13,8 +13,10 @@ import numpy as np
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import LinearRegression, Ridge
 
-from cli_test import (EXIT_DATA, EXIT_NUMERIC, EXIT_USAGE, MAXNP, NPROCS, Failure, Suite, pla, pla_parallel,
-                      run_failures)
+import scipy.linalg
+
+from cli_test import (EXIT_DATA, EXIT_NUMERIC, EXIT_RESOURCE, EXIT_USAGE, MAXNP, NPROCS, Failure, Suite, pla,
+                      pla_parallel, run_failures)
 
 
 def rel(a, b):
@@ -88,6 +90,58 @@ def group_qr(s, work):
         obj = r.json()
         s.check(obj is not None and obj["checks"]["factor_residual"] < 10 and obj["checks"]["orthogonality"] < 10,
                 f"{label}: --json residual checks below 10", r.out[:300])
+
+
+def group_qr_pivoted(s, work):
+    """pla qr --pivot against scipy.linalg.qr(pivoting=True): the same
+    permutation and |R| for full-rank input, A[:, perm] = Q R, the rank."""
+    d = make_inputs(os.path.join(work, "in.h5"))
+    jobs, labels = [], []
+    for np_ in NPROCS:
+        for name in ("tall", "wide", "square", "deficient"):
+            out = os.path.join(work, f"qrp_{name}_{np_}.h5")
+            jobs.append((["qr", "-i", os.path.join(work, f"in.h5:/{name}"), "--pivot", "--mode", "economic", "--check",
+                          "-o", out, "--json"], np_))
+            labels.append((name, np_, out))
+    for (name, np_, out), r in zip(labels, pla_parallel(jobs)):
+        label = f"qr --pivot {name} np={np_}"
+        if not s.check(r.rc == 0 and os.path.exists(out), f"{label}: runs", r.describe()):
+            continue
+        a = d[name]
+        _, r_ref, p_ref = scipy.linalg.qr(a, mode="economic", pivoting=True)
+        rank_ref = int(np.linalg.matrix_rank(a))
+        with h5py.File(out) as f:
+            R, Q, perm, rank = f["R"][:], f["Q"][:], f["perm"][:], f["rank"][()]
+            s.check(f["perm"].dtype == np.int64 and f["rank"].dtype == np.int64 and f["rank"].shape == (),
+                    f"{label}: perm and rank are int64", f"{f['perm'].dtype} {f['rank'].dtype}")
+            s.check(sorted(perm) == list(range(a.shape[1])), f"{label}: perm is a permutation")
+            s.check(rel(Q @ R, a[:, perm]) < 1e-12, f"{label}: Q R = A[:, perm]", f"rel {rel(Q @ R, a[:, perm]):.2e}")
+            s.check(np.all(np.diag(R) >= 0) and np.all(np.diff(np.diag(R)) <= 1e-12 * R[0, 0]),
+                    f"{label}: diag(R) >= 0, non-increasing")
+            s.check(rank == rank_ref, f"{label}: rank {rank} as numpy's matrix_rank {rank_ref}")
+            s.check(f.attrs["solver"] == "pivoted", f"{label}: solver attribute")
+            if rank == min(a.shape):  # full rank: pivots and |R| as LAPACK's dgeqp3
+                s.check(list(perm) == list(p_ref), f"{label}: the same pivots as scipy", f"{perm[:8]} {p_ref[:8]}")
+                s.check(rel(np.abs(R), np.abs(r_ref)) < 1e-10, f"{label}: |R| equals scipy's",
+                        f"rel {rel(np.abs(R), np.abs(r_ref)):.2e}")
+            else:  # the leading pivots, before the noise-level columns
+                s.check(list(perm[:rank]) == list(p_ref[:rank]), f"{label}: the leading {rank} pivots as scipy")
+        obj = r.json()
+        s.check(obj is not None and obj["results"]["rank"] == rank and obj["checks"]["factor_residual"] < 10 and
+                obj["checks"]["orthogonality"] < 10, f"{label}: --json rank and checks", r.out[:300])
+
+    # pla info --for qr / lstsq: the plan the commands check before reading (one rank: whole matrices)
+    f = os.path.join(work, "in.h5")
+    for args, parts in ((["--for", "qr", "--mode", "economic"], {"A": 403 * 37 * 8}),
+                        (["--for", "qr", "--pivot"], {"A": 403 * 37 * 8, "factored copy": 403 * 37 * 8}),
+                        (["--for", "lstsq", "-b", f"{f}:/b1"], {"A": 403 * 37 * 8, "B": 403 * 8}),
+                        (["--for", "lstsq", "-b", f"{f}:/B3", "--solver", "qr"], {"[A B]": 403 * 40 * 8})):
+        r = pla(["info", f"{f}:/tall"] + args + ["--json"], 1)
+        mem = ((r.json() or {}).get("memory") or {})
+        per = mem.get("per_rank_bytes", {})
+        s.check(r.rc == 0 and all(per.get(k) == v for k, v in parts.items()) and
+                abs(per.get("total", 0) - sum(v for k, v in per.items() if k != "total")) < 1 and
+                mem.get("fits") is True, f"info {' '.join(args[:2])} {' '.join(args[2:3])}: memory plan", r.out[:400])
 
 
 def lstsq_reference(a, b, intercept=False, ridge=0.0):
@@ -174,6 +228,16 @@ def group_errors(s, work):
         Failure("lstsq unknown solver", ls + ["-b", f"{f}:/b1", "--solver", "svd"] + o, EXIT_USAGE, ["--solver"]),
         Failure("qr tsqr on a wide A", ["qr", "-i", f"{f}:/wide", "--solver", "tsqr"] + o, EXIT_USAGE, ["TSQR"]),
         Failure("qr bad --mode", ["qr", "-i", f"{f}:/tall", "--mode", "full"] + o, EXIT_USAGE, ["--mode"]),
+        Failure("qr --pivot with --solver", ["qr", "-i", f"{f}:/tall", "--pivot", "--solver", "tsqr"] + o, EXIT_USAGE,
+                ["--pivot", "--solver"], np_=1),
+        Failure("qr --tol without --pivot", ["qr", "-i", f"{f}:/tall", "--tol", "1e-8"] + o, EXIT_USAGE, ["--tol"],
+                np_=1),
+        Failure("qr --tol out of range", ["qr", "-i", f"{f}:/tall", "--pivot", "--tol", "2"] + o, EXIT_USAGE,
+                ["--tol"], np_=1),
+        Failure("qr not enough memory per rank", ["qr", "-i", f"{f}:/tall", "--mode", "economic"] + o, EXIT_RESOURCE,
+                ["pla qr needs about", "per rank"], env={"PLA_MEMORY_LIMIT": "8M"}),
+        Failure("lstsq not enough memory per rank", ls + ["-b", f"{f}:/b1"] + o, EXIT_RESOURCE,
+                ["pla lstsq needs about", "per rank"], env={"PLA_MEMORY_LIMIT": "8M"}, json_too=True),
     ]
     run_failures(s, work, cases)
 
@@ -212,7 +276,7 @@ def group_regression(s, work):
                     f"lstsq on the generated problem np={np_}: recovers the true coefficients within the noise")
 
 
-GROUPS = {"qr": group_qr, "lstsq": group_lstsq, "errors": group_errors, "regression": group_regression}
+GROUPS = {"qr": group_qr, "qr_pivoted": group_qr_pivoted, "lstsq": group_lstsq, "errors": group_errors, "regression": group_regression}
 
 
 def main():

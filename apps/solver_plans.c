@@ -1,0 +1,85 @@
+/* Memory plans of the QR and least-squares commands, from what the library
+   allocates on each route (src/solvers/): estimates of the largest rank's
+   share, before anything is read. */
+#include <string.h>
+#include "solver_plans.h"
+
+pla_err cli_qr_mode_parse(const char *value, int *economic, cli_msg *msg)
+{
+    if (strcmp(value, "r") == 0)
+        *economic = 0;
+    else if (strcmp(value, "economic") == 0)
+        *economic = 1;
+    else
+        return cli_fail(msg, PLA_ERR_ARG, "--mode must be r or economic, got '%s'", value);
+    return PLA_OK;
+}
+
+pla_err cli_lstsq_solver_parse(const char *value, pla_lstsq_solver *solver, cli_msg *msg)
+{
+    if (strcmp(value, "auto") == 0) *solver = PLA_LSTSQ_AUTO;
+    else if (strcmp(value, "qr") == 0) *solver = PLA_LSTSQ_QR;
+    else if (strcmp(value, "tsqr") == 0) *solver = PLA_LSTSQ_TSQR;
+    else if (strcmp(value, "normal") == 0) *solver = PLA_LSTSQ_NORMAL;
+    else return cli_fail(msg, PLA_ERR_ARG, "--solver must be auto, qr, tsqr or normal, got '%s'", value);
+    return PLA_OK;
+}
+
+/* The TSQR leaves' buffers: per thread an n x n triangle and a streamed block
+   of about 4 MiB (src/solvers/tsqr_leaf.c), and the tree's n x n factors. */
+static double tsqr_buffers(const pla_ctx *ctx, int64_t n, int es)
+{
+    const double tri = (double)n * (double)n * es;
+    return (double)pla_ctx_threads(ctx) * (tri + 4.0 * 1048576.0) + 4.0 * tri;
+}
+
+void cli_qr_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t block, int es, const cli_qr_what *w,
+                   cli_mem_plan *p)
+{
+    int nprow = 1, npcol = 1;
+    pla_ctx_grid(ctx, &nprow, &npcol, NULL, NULL);
+    const int64_t k = m < n ? m : n;
+    const double a = cli_mem_local(m, n, block, block, nprow, npcol, es);
+    const int tsqr = !w->pivot && w->method == PLA_QR_TSQR;
+    *p = (cli_mem_plan){ .command = "qr" };
+    cli_mem_add(p, "A", a);
+    if (tsqr && !w->economic && !w->check) {
+        cli_mem_add(p, "TSQR buffers", tsqr_buffers(ctx, n, es));  /* R alone: streamed, no copy */
+    } else {
+        cli_mem_add(p, "factored copy", a);
+        /* Householder and pivoted QR form Q in the factored copy when m > n; TSQR writes it apart */
+        if (tsqr || m <= n)
+            cli_mem_add(p, "Q", cli_mem_local(m, k, block, block, nprow, npcol, es));
+        if (tsqr)
+            cli_mem_add(p, "TSQR buffers", tsqr_buffers(ctx, n, es));
+    }
+    cli_mem_add(p, "R", cli_mem_local(k, n, block, block, nprow, npcol, es) + (tsqr ? (double)n * n * es : 0.0));
+    if (w->check)
+        cli_mem_add(p, "check", a + cli_mem_local(k, k, block, block, nprow, npcol, es));
+    cli_mem_add(p, "I/O", CLI_MEM_IO_BYTES);
+}
+
+void cli_lstsq_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t r, int64_t block, int es,
+                      pla_lstsq_solver solver, cli_mem_plan *p)
+{
+    int nprow = 1, npcol = 1;
+    pla_ctx_grid(ctx, &nprow, &npcol, NULL, NULL);
+    const int64_t w = n + r;
+    if (solver == PLA_LSTSQ_AUTO)
+        solver = pla_lstsq_choose(m, n, r);
+    *p = (cli_mem_plan){ .command = "lstsq" };
+    cli_mem_add(p, "A", cli_mem_local(m, n, block, block, nprow, npcol, es));
+    cli_mem_add(p, "B", cli_mem_local(m, r, block, block, nprow, npcol, es));
+    if (m < n) /* the minimum-norm route: A^T, its Q and a centered copy */
+        cli_mem_add(p, "A^T and Q", 3.0 * cli_mem_local(n, m, block, block, nprow, npcol, es));
+    else if (solver == PLA_LSTSQ_TSQR)
+        cli_mem_add(p, "TSQR buffers", tsqr_buffers(ctx, w, es));
+    else if (solver == PLA_LSTSQ_QR)
+        cli_mem_add(p, "[A B]", cli_mem_local(m, w, block, block, nprow, npcol, es));
+    else
+        cli_mem_add(p, "Gram matrix", cli_mem_local(w, w, block, block, nprow, npcol, es));
+    /* the factor gathered to rank 0 in float64 for the small solve, and its workspace */
+    cli_mem_add(p, "small solve", 4.0 * (double)w * (double)w * 8.0);
+    cli_mem_add(p, "residual", cli_mem_local(m, r, block, block, nprow, npcol, es));
+    cli_mem_add(p, "I/O", CLI_MEM_IO_BYTES);
+}

@@ -1,0 +1,23 @@
+#pragma once
+/* What `pla qr` and `pla lstsq` hold in memory per rank, and the option
+   values they share with `pla info --for qr|lstsq`. */
+#include "memory_plan.h"
+
+typedef struct {
+    int economic;   /* Q is written */
+    int pivot;      /* column-pivoted QR */
+    int check;      /* --check: a copy of A and Q^T Q */
+    pla_qr_method method;  /* AUTO is resolved by shape */
+} cli_qr_what;
+
+/* "r" or "economic" into *economic; PLA_ERR_ARG with msg otherwise. */
+pla_err cli_qr_mode_parse(const char *value, int *economic, cli_msg *msg);
+/* "auto", "qr", "tsqr" or "normal"; PLA_ERR_ARG with msg otherwise. */
+pla_err cli_lstsq_solver_parse(const char *value, pla_lstsq_solver *solver, cli_msg *msg);
+
+/* Not collective.  The plans on ctx's grid with block x block blocks and
+   elements of es bytes (threads: ctx's). */
+void cli_qr_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t block, int es, const cli_qr_what *w,
+                   cli_mem_plan *p);
+void cli_lstsq_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t r, int64_t block, int es,
+                      pla_lstsq_solver solver, cli_mem_plan *p);

@@ -246,7 +246,7 @@ static pla_err estimate_qr(cli_report *rep, pla_ctx **pctx, const info_args *a, 
     CLI_TRY(cli_inspect_matrix(*pctx, &p->a, &p->ia));
     const int64_t m = p->ia.dims[0], n = p->ia.dims[1];
     CLI_TRY(solver_grid(rep, pctx, opt, p, m >= 4 * n));
-    const cli_qr_what what = { a->economic, a->pivot, 0, m >= 4 * n ? PLA_QR_TSQR : PLA_QR_HOUSEHOLDER };
+    const cli_qr_what what = { a->economic, a->pivot, 0, pla_qr_choose_shape(m, n) };
     cli_mem_plan mem;
     double avail = 0;
     cli_qr_memory(*pctx, m, n, p->block, pla_dtype_size(opt->dtype), &what, &mem);

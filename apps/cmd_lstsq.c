@@ -23,7 +23,7 @@ static const char lstsq_help[] =
     "  -b FILE[:/PATH]     the right-hand side(s) B\n"
     "      --ridge L       Tikhonov penalty L >= 0 (the intercept is not penalized)\n"
     "      --intercept     fit an intercept (center A's and B's columns first)\n"
-    "      --solver auto   tsqr when m >= 4 (n + r), qr otherwise (default)\n"
+    "      --solver auto   tsqr when m >= 16 (n + r), qr otherwise (default)\n"
     "      --solver qr     Householder QR of [A B] (of A^T when m < n)\n"
     "      --solver tsqr   tall-skinny QR of [A B] (needs m >= n + r)\n"
     "      --solver normal Cholesky of A^T A: fastest, but squares the condition\n"

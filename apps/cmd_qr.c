@@ -21,7 +21,7 @@ static const char qr_help[] =
     "  -i FILE[:/PATH]    the matrix A\n"
     "      --mode r       write R only (default)\n"
     "      --mode economic  write R and the explicit economic Q\n"
-    "      --solver auto  TSQR when m >= 4 n, Householder otherwise (default)\n"
+    "      --solver auto  TSQR when m >= 16 n, Householder otherwise (default)\n"
     "      --solver householder  ScaLAPACK p?geqrf (+ p?orgqr for Q)\n"
     "      --solver tsqr  communication-avoiding tall-skinny QR (needs m >= n)\n"
     "      --pivot        column-pivoted QR (ScaLAPACK p?geqpf, LAPACK ?geqp3 on one\n"
@@ -139,10 +139,10 @@ static pla_err run(cli_report *rep, pla_ctx **pctx, const qr_args *a, const cli_
     ctx = *pctx;
     report_context(rep, ctx, p->block, opt->dtype);
     report_matrix(rep, "inputs", "A", p->in.display, p->m, p->n, p->info.type);
-    /* the method AUTO takes depends only on the shape: resolve it with an empty stand-in */
+    /* the method AUTO takes depends only on the shape */
     pla_qr_method method = a->method;
     if (method == PLA_QR_AUTO)
-        method = p->m >= 4 * p->n ? PLA_QR_TSQR : PLA_QR_HOUSEHOLDER;
+        method = pla_qr_choose_shape(p->m, p->n);
     const cli_qr_what what = { a->economic, a->pivot, a->check, method };
     const double tol = a->tol_set ? a->tol
                                   : (double)(p->m > p->n ? p->m : p->n) * (opt->dtype == PLA_F32 ? FLT_EPSILON : DBL_EPSILON);

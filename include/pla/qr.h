@@ -13,8 +13,11 @@ typedef enum {
     PLA_QR_TSQR = 243         /* communication-avoiding tall-skinny QR (m >= n) */
 } pla_qr_method;
 
-/* The method PLA_QR_AUTO picks for A (not collective; the same on every rank). */
+/* The method PLA_QR_AUTO picks for A (not collective; the same on every
+   rank): TSQR when m >= 16 n, Householder otherwise (the crossover measured in
+   bench/RESULTS.md); the same rule from the shape alone. */
 pla_qr_method pla_qr_choose(const pla_mat *A);
+pla_qr_method pla_qr_choose_shape(int64_t m, int64_t n);
 const char *pla_qr_method_name(pla_qr_method method);
 
 /* Collective.  Computes R and, when Q is not NULL, Q, as new matrices on A's

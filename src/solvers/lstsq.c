@@ -20,7 +20,8 @@
 
 pla_lstsq_solver pla_lstsq_choose(int64_t m, int64_t n, int64_t r)
 {
-    return m >= 4 * (n + r) ? PLA_LSTSQ_TSQR : PLA_LSTSQ_QR;
+    /* the crossover measured at 2 ranks (bench/RESULTS.md), as pla_qr_choose_shape */
+    return m >= 16 * (n + r) ? PLA_LSTSQ_TSQR : PLA_LSTSQ_QR;
 }
 
 const char *pla_lstsq_solver_name(pla_lstsq_solver s)

@@ -5,10 +5,17 @@
 #include "internal/backend.h"
 #include "solvers/qr_common.h"
 
+pla_qr_method pla_qr_choose_shape(int64_t m, int64_t n)
+{
+    /* bench/RESULTS.md, crossover sweep: below m / n = 16 the tree's stacked
+       n x n factorizations cost as much as the leaves save */
+    return m >= 16 * n ? PLA_QR_TSQR : PLA_QR_HOUSEHOLDER;
+}
+
 pla_qr_method pla_qr_choose(const pla_mat *A)
 {
     /* tall-skinny: TSQR; crossover measured in bench/ (docs/qr.md) */
-    return A->m >= 4 * A->n ? PLA_QR_TSQR : PLA_QR_HOUSEHOLDER;
+    return pla_qr_choose_shape(A->m, A->n);
 }
 
 const char *pla_qr_method_name(pla_qr_method method)

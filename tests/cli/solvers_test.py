@@ -85,7 +85,8 @@ def group_qr(s, work):
             s.check(Q.shape == (a.shape[0], k) and R.shape == (k, a.shape[1]), f"{label}: shapes")
             s.check(rel(Q @ R, a) < 1e-12, f"{label}: Q R = A", f"rel {rel(Q @ R, a):.2e}")
             s.check(np.abs(Q.T @ Q - np.eye(k)).max() < 1e-12, f"{label}: Q^T Q = I")
-            want = solver if solver != "auto" else ("tsqr" if name == "tall" else "householder")
+            m_, n_ = a.shape  # auto: TSQR when m >= 16 n (pla_qr_choose_shape)
+            want = solver if solver != "auto" else ("tsqr" if m_ >= 16 * n_ else "householder")
             s.check(f.attrs["solver"] == want, f"{label}: solver attribute {want}", f.attrs["solver"])
         obj = r.json()
         s.check(obj is not None and obj["checks"]["factor_residual"] < 10 and obj["checks"]["orthogonality"] < 10,

@@ -20,30 +20,6 @@ static double factor_residual(pla_ctx *ctx, const pla_mat *A, const pla_mat *Q, 
     return nd;
 }
 
-static double orthogonality(pla_ctx *ctx, const pla_mat *Q, int64_t mx)
-{
-    int64_t k = pla_mat_cols(Q);
-    pla_mat *E = NULL;
-    double ne = -1;
-    if (pla_mat_create(ctx, pla_mat_dtype(Q), k, k, 8, 8, &E) == PLA_OK) {
-        void *d;
-        int64_t lld, ml, nl;
-        pla_mat_local(E, &d, &lld, &ml, &nl);
-        for (int64_t jl = 0; jl < nl; ++jl)  /* E := I */
-            for (int64_t il = 0; il < ml; ++il)
-                if (pla_mat_row_l2g(E, il) == pla_mat_col_l2g(E, jl)) {
-                    if (pla_mat_dtype(E) == PLA_F64) ((double *)d)[il + jl * lld] = 1.0;
-                    else ((float *)d)[il + jl * lld] = 1.0f;
-                }
-        if (pla_gemm(PLA_TRANS, PLA_NOTRANS, -1.0, Q, Q, 1.0, E) == PLA_OK && pla_norm(PLA_NORM_ONE, E, &ne) == PLA_OK)
-            ne /= (double)mx * tester_eps(pla_mat_dtype(Q));
-    }
-    pla_mat_destroy(&E);
-    return ne;
-}
-
-static int r_shape_ok(const pla_mat *R);
-
 /* R without Q: A = QR with Q orthonormal implies A^T A = R^T R. */
 static double gram_residual(pla_ctx *ctx, const pla_mat *A, pla_qr_method method, int *shape_ok)
 {
@@ -56,24 +32,11 @@ static double gram_residual(pla_ctx *ctx, const pla_mat *A, pla_qr_method method
         pla_gemm(PLA_TRANS, PLA_NOTRANS, -1.0, R, R, 1.0, G) == PLA_OK && pla_norm(PLA_NORM_FRO, G, &ng) == PLA_OK &&
         pla_norm(PLA_NORM_FRO, A, &na) == PLA_OK) {
         ng /= (na > 0 ? na * na : 1.0) * (double)mx * tester_eps(pla_mat_dtype(A));
-        *shape_ok = pla_mat_rows(R) == n && pla_mat_cols(R) == n && r_shape_ok(R);
+        *shape_ok = pla_mat_rows(R) == n && pla_mat_cols(R) == n && tester_upper_ok(R, 0);
     }
     pla_mat_destroy(&R);
     pla_mat_destroy(&G);
     return ng;
-}
-
-/* 1 if R is upper trapezoidal with diag >= 0 (checked on the gathered copy). */
-static int r_shape_ok(const pla_mat *R)
-{
-    double *r = tester_gather_all(R);
-    int64_t m = pla_mat_rows(R), n = pla_mat_cols(R), ld = m > 1 ? m : 1;
-    int ok = 1;
-    for (int64_t j = 0; j < n; ++j)
-        for (int64_t i = 0; i < m; ++i)
-            if ((i > j && r[i + j * ld] != 0.0) || (i == j && r[i + j * ld] < 0.0)) ok = 0;
-    free(r);
-    return ok;
 }
 
 static void one_case(tester *t, pla_ctx *ctx, pla_dtype dt, int64_t m, int64_t n, int64_t nb, pla_qr_method method,
@@ -86,9 +49,9 @@ static void one_case(tester *t, pla_ctx *ctx, pla_dtype dt, int64_t m, int64_t n
     if (err == PLA_OK) {
         int64_t k = m < n ? m : n;
         shape_ok = pla_mat_rows(R) == k && pla_mat_cols(R) == n && pla_mat_rows(Q) == m && pla_mat_cols(Q) == k &&
-                   r_shape_ok(R);
+                   tester_upper_ok(R, 0);
         res = factor_residual(ctx, A, Q, R);
-        orth = orthogonality(ctx, Q, m > n ? m : n);
+        orth = tester_orthogonality(ctx, Q, m > n ? m : n);
     }
     int ok = err == PLA_OK && shape_ok && res >= 0 && res < 10.0 && orth >= 0 && orth < 10.0;
     tester_case(t, ok, "qr %-11s %s %lldx%lld nb=%lld grid=%s  resid=%.2f orth=%.2f%s%s", pla_qr_method_name(method),

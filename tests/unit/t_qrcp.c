@@ -33,23 +33,6 @@ static int is_permutation(const int64_t *perm, int64_t n)
     return ok;
 }
 
-/* R upper trapezoidal, diagonal >= 0 and non-increasing. */
-static int r_ok(const pla_mat *R)
-{
-    double *r = tester_gather_all(R);
-    int64_t m = pla_mat_rows(R), n = pla_mat_cols(R), ld = m > 1 ? m : 1;
-    int ok = 1;
-    for (int64_t j = 0; j < n; ++j)
-        for (int64_t i = 0; i < m; ++i) {
-            if (i > j && r[i + j * ld] != 0.0)
-                ok = 0;
-            if (i == j && (r[i + j * ld] < 0.0 || (i > 0 && r[i + j * ld] > r[(i - 1) + (j - 1) * ld] * (1 + 1e-6))))
-                ok = 0;
-        }
-    free(r);
-    return ok;
-}
-
 static double residual(pla_ctx *ctx, const pla_mat *A, const int64_t *perm, const pla_mat *Q, const pla_mat *R,
                        int64_t nb)
 {
@@ -64,27 +47,6 @@ static double residual(pla_ctx *ctx, const pla_mat *A, const int64_t *perm, cons
     pla_mat_destroy(&D);
     free(a);
     return nd;
-}
-
-static double orthogonality(pla_ctx *ctx, const pla_mat *Q, int64_t mx)
-{
-    int64_t k = pla_mat_cols(Q);
-    pla_mat *E = NULL;
-    double ne = -1;
-    if (pla_mat_create(ctx, pla_mat_dtype(Q), k, k, 8, 8, &E) == PLA_OK &&
-        pla_gemm(PLA_TRANS, PLA_NOTRANS, 1.0, Q, Q, 0.0, E) == PLA_OK) {
-        double *e = tester_gather_all(E);
-        ne = 0.0;
-        for (int64_t j = 0; j < k; ++j) {  /* 1-norm of Q^T Q - I */
-            double s = 0.0;
-            for (int64_t i = 0; i < k; ++i) s += fabs(e[i + j * k] - (i == j ? 1.0 : 0.0));
-            ne = fmax(ne, s);
-        }
-        ne /= (double)mx * tester_eps(pla_mat_dtype(Q));
-        free(e);
-    }
-    pla_mat_destroy(&E);
-    return ne;
 }
 
 /* A of rank `rank` (rank < 0: a random full-rank matrix; 0: zeros). */
@@ -115,9 +77,9 @@ static void one_case(tester *t, pla_ctx *ctx, pla_dtype dt, int64_t m, int64_t n
     int shape = 0;
     if (err == PLA_OK) {
         shape = pla_mat_rows(R) == k && pla_mat_cols(R) == n && pla_mat_rows(Q) == m && pla_mat_cols(Q) == k &&
-                r_ok(R) && is_permutation(perm, n);
+                tester_upper_ok(R, 1) && is_permutation(perm, n);
         res = residual(ctx, A, perm, Q, R, nb);
-        orth = orthogonality(ctx, Q, m > n ? m : n);
+        orth = tester_orthogonality(ctx, Q, m > n ? m : n);
     }
     const int64_t expect = want_rank < 0 ? k : want_rank;
     int ok = tester_all(ctx, err == PLA_OK && shape && res >= 0 && res < 10 && orth >= 0 && orth < 10 &&

@@ -29,6 +29,11 @@ pla_mat *tester_random(pla_ctx *ctx, pla_dtype dt, int64_t m, int64_t n, int64_t
                        uint64_t stream);
 /* The unit roundoff of a dtype. */
 double tester_eps(pla_dtype dt);
+/* ||I - Q^T Q||_1 / (mx eps), -1 if a call failed (t_factors.c). */
+double tester_orthogonality(pla_ctx *ctx, const pla_mat *Q, int64_t mx);
+/* 1 if R is upper trapezoidal with a non-negative (and, if asked,
+   non-increasing) diagonal; checked on a gathered copy. */
+int tester_upper_ok(const pla_mat *R, int nonincreasing);
 /* Agrees on a local pass flag: 1 only if every rank passed. */
 int tester_all(pla_ctx *ctx, int ok);
 

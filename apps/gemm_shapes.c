@@ -40,5 +40,5 @@ void cli_gemm_memory(const pla_ctx *ctx, const cli_gemm_dims *d, const int64_t *
     int64_t longest = d->m > d->n ? d->m : d->n;
     longest = longest > d->k ? longest : d->k;
     cli_mem_add(p, "vectors", 4.0 * cli_mem_local(longest, 1, block, block, nprow, 1, es));
-    cli_mem_add(p, "I/O", CLI_MEM_IO_BYTES);
+    cli_mem_add_io(p);
 }

@@ -30,6 +30,14 @@ void cli_mem_add(cli_mem_plan *p, const char *name, double bytes)
     p->total += bytes;
 }
 
+void cli_mem_add_io(cli_mem_plan *p)
+{
+    double largest = 0.0;
+    for (int i = 0; i < p->nparts; ++i)
+        largest = p->bytes[i] > largest ? p->bytes[i] : largest;
+    cli_mem_add(p, "I/O", 2.0 * largest < CLI_MEM_IO_BYTES ? 2.0 * largest : CLI_MEM_IO_BYTES);
+}
+
 void cli_size_text(char *buf, size_t cap, double bytes)
 {
     static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };

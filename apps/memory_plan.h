@@ -15,13 +15,17 @@ typedef struct {
     double total;
 } cli_mem_plan;
 
-/* The I/O buffers of reading and writing (bands bounded by src/io). */
+/* The I/O buffers of reading and writing: bands of at most 32 MiB each
+   (src/io), and never more than the local share they carry. */
 #define CLI_MEM_IO_BYTES (64.0 * 1048576.0)
 
 /* Bytes of the largest local part (process (0, 0) holds the most) of an
    m x n matrix in mb x nb blocks on an nprow x npcol grid. */
 double cli_mem_local(int64_t m, int64_t n, int64_t mb, int64_t nb, int nprow, int npcol, int es);
 void cli_mem_add(cli_mem_plan *p, const char *name, double bytes);
+/* Adds the part "I/O": two band buffers, each at most 32 MiB and at most the
+   largest part added so far (the share a band is cut from). */
+void cli_mem_add_io(cli_mem_plan *p);
 /* "1.5 GiB" */
 void cli_size_text(char *buf, size_t cap, double bytes);
 /* Collective.  *avail := the memory a rank may use (pla_ctx_memory_per_rank;

@@ -56,7 +56,7 @@ void cli_qr_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t block, int 
     cli_mem_add(p, "R", cli_mem_local(k, n, block, block, nprow, npcol, es) + (tsqr ? (double)n * n * es : 0.0));
     if (w->check)
         cli_mem_add(p, "check", a + cli_mem_local(k, k, block, block, nprow, npcol, es));
-    cli_mem_add(p, "I/O", CLI_MEM_IO_BYTES);
+    cli_mem_add_io(p);
 }
 
 void cli_lstsq_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t r, int64_t block, int es,
@@ -81,5 +81,5 @@ void cli_lstsq_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t r, int64
     /* the factor gathered to rank 0 in float64 for the small solve, and its workspace */
     cli_mem_add(p, "small solve", 4.0 * (double)w * (double)w * 8.0);
     cli_mem_add(p, "residual", cli_mem_local(m, r, block, block, nprow, npcol, es));
-    cli_mem_add(p, "I/O", CLI_MEM_IO_BYTES);
+    cli_mem_add_io(p);
 }

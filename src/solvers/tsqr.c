@@ -179,7 +179,7 @@ pla_err pla__tsqr_r(const pla_mat *A, const pla_mat *B, const double *mean, int6
     pla__tsqr_rows src = { A->data, B ? B->data : NULL, A->lld, B ? B->lld : 1, n1, n2, mean };
     int64_t rows = A->mloc;
     pla_err err = PLA_OK;
-    if (ctx->npcol != 1 || (B != NULL && B->mb != A->mb)) {
+    if (ctx->npcol != 1 || (B != NULL && (B->mb != A->mb || B->ctx != ctx))) {
         /* not whole rows on every rank: stack [A B] on the P x 1 context */
         const int64_t pmb = (A->m + ctx->size - 1) / ctx->size;
         err = pla__panel_ctx(ctx, &wc);
@@ -189,8 +189,10 @@ pla_err pla__tsqr_r(const pla_mat *A, const pla_mat *B, const double *mean, int6
             err = pla__kernel_copy_sub(A, 0, 0, A->m, n1, W, 0, 0);
         if (err == PLA_OK && n2 > 0)
             err = pla__kernel_copy_sub(B, 0, 0, B->m, n2, W, 0, n1);
-        if (err != PLA_OK)
+        if (err != PLA_OK) {
+            pla_mat_destroy(&W);
             return carry_err(ctx, wc, err);
+        }
         src = (pla__tsqr_rows){ W->data, NULL, W->lld, 1, n, 0, mean };
         rows = W->mloc;
     }

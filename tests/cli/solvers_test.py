@@ -236,9 +236,9 @@ def group_errors(s, work):
         Failure("qr --tol out of range", ["qr", "-i", f"{f}:/tall", "--pivot", "--tol", "2"] + o, EXIT_USAGE,
                 ["--tol"], np_=1),
         Failure("qr not enough memory per rank", ["qr", "-i", f"{f}:/tall", "--mode", "economic"] + o, EXIT_RESOURCE,
-                ["pla qr needs about", "per rank"], env={"PLA_MEMORY_LIMIT": "8M"}),
+                ["pla qr needs about", "per rank"], env={"PLA_MEMORY_LIMIT": "4K"}),
         Failure("lstsq not enough memory per rank", ls + ["-b", f"{f}:/b1"] + o, EXIT_RESOURCE,
-                ["pla lstsq needs about", "per rank"], env={"PLA_MEMORY_LIMIT": "8M"}, json_too=True),
+                ["pla lstsq needs about", "per rank"], env={"PLA_MEMORY_LIMIT": "4K"}, json_too=True),
     ]
     run_failures(s, work, cases)
 

@@ -626,14 +626,16 @@ def group_gen_info(s, work):
 GROUPS = {"basics": group_basics, "gemm": group_gemm, "errors": group_errors, "gen_info": group_gen_info}
 
 
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in GROUPS:
-        print(f"usage: {sys.argv[0]} {'|'.join(GROUPS)}", file=sys.stderr)
+def run_group(kind, groups, argv):
+    """The test program's main: argv[1] names one of groups; files of a failed
+    run are kept for a look."""
+    if len(argv) != 2 or argv[1] not in groups:
+        print(f"usage: {argv[0]} {'|'.join(groups)}", file=sys.stderr)
         return 2
-    suite = Suite(f"cli {sys.argv[1]}")
-    work = tempfile.mkdtemp(prefix=f"pla-cli-{sys.argv[1]}-")
+    suite = Suite(f"{kind} {argv[1]}")
+    work = tempfile.mkdtemp(prefix=f"pla-{kind}-{argv[1]}-")
     try:
-        GROUPS[sys.argv[1]](suite, work)
+        groups[argv[1]](suite, work)
     finally:
         code = suite.finish()
         if code == 0:
@@ -644,4 +646,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_group("cli", GROUPS, sys.argv))

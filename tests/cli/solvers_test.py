@@ -4,9 +4,7 @@ scikit-learn, at every rank count in PLA_NPROCS (see cli_test.py for the
 environment).  Usage: solvers_test.py qr | lstsq | errors
 """
 import os
-import shutil
 import sys
-import tempfile
 
 import h5py
 import numpy as np
@@ -15,8 +13,8 @@ from sklearn.linear_model import LinearRegression, Ridge
 
 import scipy.linalg
 
-from cli_test import (EXIT_DATA, EXIT_NUMERIC, EXIT_RESOURCE, EXIT_USAGE, MAXNP, NPROCS, Failure, Suite, pla,
-                      pla_parallel, run_failures)
+from cli_test import (EXIT_DATA, EXIT_NUMERIC, EXIT_RESOURCE, EXIT_USAGE, NPROCS, Failure, pla, pla_parallel,
+                      run_failures, run_group)
 
 
 def rel(a, b):
@@ -277,25 +275,9 @@ def group_regression(s, work):
                     f"lstsq on the generated problem np={np_}: recovers the true coefficients within the noise")
 
 
-GROUPS = {"qr": group_qr, "qr_pivoted": group_qr_pivoted, "lstsq": group_lstsq, "errors": group_errors, "regression": group_regression}
-
-
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in GROUPS:
-        print(f"usage: {sys.argv[0]} {'|'.join(GROUPS)}", file=sys.stderr)
-        return 2
-    suite = Suite(f"solvers {sys.argv[1]}")
-    work = tempfile.mkdtemp(prefix=f"pla-solvers-{sys.argv[1]}-")
-    try:
-        GROUPS[sys.argv[1]](suite, work)
-    finally:
-        code = suite.finish()
-        if code == 0:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print(f"files kept in {work}")
-    return code
+GROUPS = {"qr": group_qr, "qr_pivoted": group_qr_pivoted, "lstsq": group_lstsq, "errors": group_errors,
+          "regression": group_regression}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_group("solvers", GROUPS, sys.argv))

@@ -1,15 +1,19 @@
 /* pla gen: random matrices written in parallel, the same for any rank count. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "command.h"
 #include "commands.h"
 #include "gen_regression.h"
+#include "gen_symmetric.h"
 
 static const char gen_help[] =
     "usage: [mpirun -n P] pla gen [--kind random] [--dist uniform|normal] --rows M --cols N\n"
     "                             [--seed S] [--dtype T] -o FILE[:/PATH]\n"
     "       [mpirun -n P] pla gen --kind regression --rows M --cols N [--targets R]\n"
-    "                             [--noise S] [--bias B] [--seed S] -o FILE[:/GROUP]\n\n"
+    "                             [--noise S] [--bias B] [--seed S] -o FILE[:/GROUP]\n"
+    "       [mpirun -n P] pla gen --kind symmetric --eigenvalues SPEC [--rows N]\n"
+    "                             [--seed S] [--dtype T] -o FILE[:/GROUP]\n\n"
     "Writes an M x N random matrix as dataset PATH of FILE (default /X; groups on\n"
     "the way are created).  Here -o names the dataset itself, not a group.  Every\n"
     "entry is a function of (seed, row, column) only: the same seed gives the same\n"
@@ -23,7 +27,15 @@ static const char gen_help[] =
     "      --targets R       regression: number of targets (default 1)\n"
     "      --noise S         regression: standard deviation of the noise (default 0)\n"
     "      --bias B          regression: intercept added to y (default 0)\n"
-    "      (spectrum and symmetric kinds are planned; not available in this version)\n"
+    "      --kind symmetric  a symmetric matrix with known eigenvalues: under GROUP\n"
+    "                        (-o names the group here) A = Q diag(w) Q^T (N x N,\n"
+    "                        Q from the QR of a seeded normal matrix, exactly\n"
+    "                        symmetric) and eigenvalues (w, ascending as eigh)\n"
+    "      --eigenvalues SPEC symmetric: the eigenvalues, as a list 3,1,2 (v*k repeats\n"
+    "                        v k times, for clusters), linear:LO:HI (N evenly\n"
+    "                        spaced) or geometric:FIRST:RATIO (N values, decay for\n"
+    "                        RATIO < 1); N is --rows, or the list's length\n"
+    "      (the spectrum kind is planned; not available in this version)\n"
     "      --dist uniform    entries uniform on [0, 1) (default)\n"
     "      --dist normal     entries standard normal\n"
     "      --rows M          number of rows (M >= 1)\n"
@@ -36,9 +48,12 @@ typedef struct {
     pla_dist dist;
     int64_t rows, cols;
     gen_regression_args reg;
+    const char *eigenvalues;  /* symmetric: the SPEC */
+    double *w;                /* its values, ascending */
+    int64_t n;
 } gen_args;
 
-enum { OPT_KIND, OPT_DIST, OPT_ROWS, OPT_COLS, OPT_TARGETS, OPT_NOISE, OPT_BIAS };
+enum { OPT_KIND, OPT_DIST, OPT_ROWS, OPT_COLS, OPT_TARGETS, OPT_NOISE, OPT_BIAS, OPT_EIGENVALUES };
 
 static const cli_option gen_options[] = {
     { "kind", 0, 1, OPT_KIND },
@@ -48,6 +63,7 @@ static const cli_option gen_options[] = {
     { "targets", 0, 1, OPT_TARGETS },
     { "noise", 0, 1, OPT_NOISE },
     { "bias", 0, 1, OPT_BIAS },
+    { "eigenvalues", 0, 1, OPT_EIGENVALUES },
     { NULL, 0, 0, 0 },
 };
 
@@ -57,11 +73,11 @@ static pla_err gen_option(void *state, const cli_option *opt, const char *value,
     const int64_t max_dim = (int64_t)1 << 31;  /* ScaLAPACK indexes with 32-bit ints */
     switch (opt->id) {
     case OPT_KIND:
-        if (strcmp(value, "spectrum") == 0 || strcmp(value, "symmetric") == 0)
+        if (strcmp(value, "spectrum") == 0)
             return cli_fail(msg, PLA_ERR_ARG,
                             "--kind %s is not available yet in this version (pla %s): "
-                            "only --kind random and regression are", value, pla_version_string());
-        if (strcmp(value, "random") != 0 && strcmp(value, "regression") != 0)
+                            "only --kind random, regression and symmetric are", value, pla_version_string());
+        if (strcmp(value, "random") != 0 && strcmp(value, "regression") != 0 && strcmp(value, "symmetric") != 0)
             return cli_fail(msg, PLA_ERR_ARG,
                             "--kind must be random, spectrum, symmetric or regression, got '%s'", value);
         g->kind = value;
@@ -84,6 +100,7 @@ static pla_err gen_option(void *state, const cli_option *opt, const char *value,
         return err;
     }
     case OPT_BIAS: return cli_parse_f64("--bias", value, &g->reg.bias, msg);
+    case OPT_EIGENVALUES: g->eigenvalues = value; break;
     default: break;
     }
     return PLA_OK;
@@ -119,8 +136,22 @@ static pla_err split_dataset(const cli_common *opt, gen_plan *p, cli_msg *msg)
     return PLA_OK;
 }
 
-static pla_err check_usage(const gen_args *g, const cli_common *opt, gen_plan *p, cli_msg *msg)
+static pla_err check_usage(gen_args *g, const cli_common *opt, gen_plan *p, cli_msg *msg)
 {
+    const int symmetric = strcmp(g->kind, "symmetric") == 0;
+    if (g->eigenvalues != NULL && !symmetric)
+        return cli_fail(msg, PLA_ERR_ARG, "--eigenvalues goes with --kind symmetric");
+    if (symmetric) {
+        if (g->eigenvalues == NULL)
+            return cli_fail(msg, PLA_ERR_ARG, "--kind symmetric needs --eigenvalues SPEC");
+        if (g->cols != 0 && g->cols != g->rows)
+            return cli_fail(msg, PLA_ERR_ARG, "a symmetric matrix is square: --cols must equal --rows");
+        if (opt->output == NULL)
+            return cli_fail(msg, PLA_ERR_ARG, "pla gen needs an output: -o FILE[:/GROUP]");
+        p->block = opt->block > 0 ? opt->block : CLI_GEN_BLOCK;
+        pla_err err = gen_symmetric_values(g->eigenvalues, g->rows, &g->w, &g->n, msg);
+        return err != PLA_OK ? err : cli_split_name("-o", opt->output, &p->file, msg);
+    }
     if (g->rows == 0 || g->cols == 0)
         return cli_fail(msg, PLA_ERR_ARG, "pla gen needs the shape: --rows M --cols N");
     if (opt->output == NULL)
@@ -194,6 +225,8 @@ static pla_err gen_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_co
 {
     gen_state *st = state;
     report_context(rep, *ctx, block, opt->dtype);
+    if (strcmp(st->g.kind, "symmetric") == 0)
+        return gen_symmetric(rep, *ctx, st->g.eigenvalues, st->g.w, st->g.n, opt, &st->p.file, block);
     if (strcmp(st->g.kind, "regression") != 0)
         return run(rep, *ctx, &st->g, opt, &st->p);
     st->g.reg.rows = st->g.rows;
@@ -207,5 +240,7 @@ int cmd_gen(int argc, char **argv)
     static const cli_command command = { "gen", gen_help, &gen_spec, gen_check, gen_run };
     memset(&state, 0, sizeof state);
     state.g = (gen_args){ .kind = "random", .dist = PLA_UNIFORM, .reg = { .targets = 1 } };
-    return cli_main(&command, &state, argc, argv);
+    int status = cli_main(&command, &state, argc, argv);
+    free(state.g.w);
+    return status;
 }

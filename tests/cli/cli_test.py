@@ -533,6 +533,40 @@ def largest_part_bytes(m, n, nb, p, q, itemsize=8):
     return extent(m, p) * extent(n, q) * itemsize
 
 
+def check_gen_symmetric(s, work):
+    """gen --kind symmetric: exactly symmetric, numpy finds the eigenvalues
+    asked for (lists with clusters, linear, geometric), the same matrix up to
+    rounding at every rank count."""
+    specs = [("5,1,3*3,-2", [], [-2, 1, 3, 3, 3, 5]),
+             ("linear:1:10", ["--rows", "40"], list(np.linspace(1, 10, 40))),
+             ("geometric:1:0.5", ["--rows", "30", "--block", "4"], sorted(0.5 ** np.arange(30)))]
+    jobs, labels = [], []
+    for i, (spec, extra, want) in enumerate(specs):
+        for np_ in NPROCS:
+            out = f"sym{i}_{np_}.h5"
+            jobs.append((["gen", "--kind", "symmetric", "--eigenvalues", spec, "--seed", "5", "-o", out + ":/g"] + extra,
+                         np_, work))
+            labels.append((spec, np_, out, want))
+    first = {}
+    for (spec, np_, out, want), r in zip(labels, pla_parallel(jobs)):
+        label = f"gen symmetric {spec} np={np_}"
+        if not s.check(r.rc == 0, f"{label}: runs", r.describe()):
+            continue
+        with h5py.File(os.path.join(work, out)) as f:
+            a, w = f["g/A"][()], f["g/eigenvalues"][()]
+        scale = max(abs(x) for x in want)
+        s.check(np.array_equal(a, a.T), f"{label}: exactly symmetric")
+        s.check(np.allclose(w, want, rtol=0, atol=1e-15 * scale), f"{label}: eigenvalues dataset, ascending")
+        got = np.linalg.eigvalsh(a)
+        s.check(np.abs(got - np.asarray(want)).max() <= 100 * len(want) * 2.2e-16 * scale,
+                f"{label}: numpy finds the eigenvalues asked for", f"max error {np.abs(got - want).max():.2e}")
+        if spec in first:
+            s.check(np.abs(a - first[spec]).max() <= 100 * len(want) * 2.2e-16 * scale,
+                    f"{label}: the same matrix as at np={NPROCS[0]} up to rounding")
+        else:
+            first[spec] = a
+
+
 def group_gen_info(s, work):
     make_inputs(os.path.join(work, "in.h5"))
     same = [(1, []), (MAXNP, ["--grid", f"1x{MAXNP}", "--block", "3"]),
@@ -611,7 +645,18 @@ def group_gen_info(s, work):
             and names["/bad/vec"].get("matrix") is False and names["/A"].get("matrix") is True,
             "info --json lists datasets", listing_json.describe())
 
+    check_gen_symmetric(s, work)
     run_failures(s, work, [
+        Failure("gen symmetric without --eigenvalues", ["gen", "--kind", "symmetric", "--rows", "4", "-o", "bad.h5"],
+                EXIT_USAGE, ["--eigenvalues"], np_=1),
+        Failure("gen --eigenvalues without --kind symmetric", ["gen", "--rows", "4", "--cols", "4", "--eigenvalues",
+                "1,2,3,4", "-o", "bad.h5"], EXIT_USAGE, ["--kind symmetric"], np_=1),
+        Failure("gen symmetric, malformed spec", ["gen", "--kind", "symmetric", "--rows", "4", "--eigenvalues",
+                "linear:1", "-o", "bad.h5"], EXIT_USAGE, ["linear:1"], np_=1),
+        Failure("gen symmetric, list length differs from --rows", ["gen", "--kind", "symmetric", "--rows", "4",
+                "--eigenvalues", "1,2", "-o", "bad.h5"], EXIT_USAGE, ["2 values", "--rows is 4"], np_=1),
+        Failure("gen symmetric, not square", ["gen", "--kind", "symmetric", "--rows", "4", "--cols", "5",
+                "--eigenvalues", "linear:1:2", "-o", "bad.h5"], EXIT_USAGE, ["square"], np_=1),
         Failure("gen refuses to overwrite without --force", ["gen", "--rows", "4", "--cols", "4", "-o",
                 "exists.h5:/C"], EXIT_OUTPUT, ["/C", "exists.h5", "--force"], out="exists.h5",
                 setup=existing_output("exists.h5")),

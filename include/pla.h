@@ -9,3 +9,4 @@
 #include "pla/version.h"
 #include "pla/qr.h"
 #include "pla/lstsq.h"
+#include "pla/eig.h"

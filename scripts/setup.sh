@@ -36,6 +36,7 @@ packages=(
     libhdf5-openmpi-dev libhdf5-dev hdf5-tools    # parallel and serial HDF5, h5dump
     libopenblas-openmp-dev liblapacke-dev         # OpenBLAS (OpenMP threading), LAPACK(E)
     libcjson-dev librandom123-dev                 # --json output, counter-based RNG
+    libelpa-dev                                   # ELPA eigensolvers (optional backend of pla eig)
     python3 python3-numpy python3-scipy           # cross-checks in tests and benchmarks
     python3-h5py python3-h5py-serial python3-sklearn python3-dask
 )

@@ -56,6 +56,11 @@ void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda
              double *work, const int *lwork, int *info);
 void sorgqr_(const int *m, const int *n, const int *k, float *a, const int *lda, const float *tau,
              float *work, const int *lwork, int *info);
+/* Symmetric eigenproblems: divide and conquer */
+void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w, double *work,
+             const int *lwork, int *iwork, const int *liwork, int *info);
+void ssyevd_(const char *jobz, const char *uplo, const int *n, float *a, const int *lda, float *w, float *work,
+             const int *lwork, int *iwork, const int *liwork, int *info);
 /* Column-pivoted QR (level-3 LAPACK; ScaLAPACK's below) and the small
    rank-revealing least-squares solve */
 void dgeqp3_(const int *m, const int *n, double *a, const int *lda, int *jpvt, double *tau, double *work,
@@ -80,6 +85,18 @@ void dtpqrt_(const int *m, const int *n, const int *l, const int *nb, double *a,
 void stpqrt_(const int *m, const int *n, const int *l, const int *nb, float *a, const int *lda, float *b,
              const int *ldb, float *t, const int *ldt, float *work, int *info);
 #if PLA_HAVE_MPI
+void pdsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *ia, const int *ja,
+              const int *desca, double *w, double *z, const int *iz, const int *jz, const int *descz, double *work,
+              const int *lwork, int *iwork, const int *liwork, int *info);
+void pssyevd_(const char *jobz, const char *uplo, const int *n, float *a, const int *ia, const int *ja,
+              const int *desca, float *w, float *z, const int *iz, const int *jz, const int *descz, float *work,
+              const int *lwork, int *iwork, const int *liwork, int *info);
+void pdsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *ia, const int *ja,
+             const int *desca, double *w, double *z, const int *iz, const int *jz, const int *descz, double *work,
+             const int *lwork, int *info);
+void pssyev_(const char *jobz, const char *uplo, const int *n, float *a, const int *ia, const int *ja,
+             const int *desca, float *w, float *z, const int *iz, const int *jz, const int *descz, float *work,
+             const int *lwork, int *info);
 void pdgeqpf_(const int *m, const int *n, double *a, const int *ia, const int *ja, const int *desca, int *ipiv,
               double *tau, double *work, const int *lwork, int *info);
 void psgeqpf_(const int *m, const int *n, float *a, const int *ia, const int *ja, const int *desca, int *ipiv,

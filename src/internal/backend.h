@@ -50,6 +50,12 @@ pla_err pla__kernel_orgqr(pla_mat *A, int64_t k, void *tau, void *work, int64_t 
 int64_t pla__kernel_geqpf_lwork(pla_mat *A, int *ipiv, void *tau);
 pla_err pla__kernel_geqpf(pla_mat *A, int *ipiv, void *tau, void *work, int64_t lwork);
 
+/* Symmetric eigen-decomposition of A (n x n, square blocks; the lower or upper
+   triangle is referenced, A is destroyed): w (A's type, n values, the same on
+   every rank) ascending; the eigenvectors into Z (A's layout) when Z is not
+   NULL.  Collective; workspaces are allocated inside (src/backend/eig_kernels.c). */
+pla_err pla__kernel_syevd(pla_mat *A, int lower, void *w, pla_mat *Z);
+
 /* ---- implementations behind the dispatch (not called elsewhere) ---- */
 pla_err pla__local_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
                         double beta, pla_mat *C);

@@ -45,3 +45,4 @@ void test_errors(tester *t);
 void test_qr(tester *t);
 void test_qrcp(tester *t);
 void test_lstsq(tester *t);
+void test_eig(tester *t);

@@ -61,6 +61,24 @@ void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const 
              const int *lwork, int *iwork, const int *liwork, int *info);
 void ssyevd_(const char *jobz, const char *uplo, const int *n, float *a, const int *lda, float *w, float *work,
              const int *lwork, int *iwork, const int *liwork, int *info);
+/* Symmetric eigenproblems: MRRR subsets; the Cholesky reduction of A x = w B x */
+void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, double *a, const int *lda,
+             const double *vl, const double *vu, const int *il, const int *iu, const double *abstol, int *m,
+             double *w, double *z, const int *ldz, int *isuppz, double *work, const int *lwork, int *iwork,
+             const int *liwork, int *info);
+void ssyevr_(const char *jobz, const char *range, const char *uplo, const int *n, float *a, const int *lda,
+             const float *vl, const float *vu, const int *il, const int *iu, const float *abstol, int *m, float *w,
+             float *z, const int *ldz, int *isuppz, float *work, const int *lwork, int *iwork, const int *liwork,
+             int *info);
+void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info);
+void dsygst_(const int *itype, const char *uplo, const int *n, double *a, const int *lda, const double *b,
+             const int *ldb, int *info);
+void ssygst_(const int *itype, const char *uplo, const int *n, float *a, const int *lda, const float *b,
+             const int *ldb, int *info);
+void dtrsm_(const char *side, const char *uplo, const char *transa, const char *diag, const int *m, const int *n,
+            const double *alpha, const double *a, const int *lda, double *b, const int *ldb);
+void strsm_(const char *side, const char *uplo, const char *transa, const char *diag, const int *m, const int *n,
+            const float *alpha, const float *a, const int *lda, float *b, const int *ldb);
 /* Column-pivoted QR (level-3 LAPACK; ScaLAPACK's below) and the small
    rank-revealing least-squares solve */
 void dgeqp3_(const int *m, const int *n, double *a, const int *lda, int *jpvt, double *tau, double *work,
@@ -97,6 +115,28 @@ void pdsyev_(const char *jobz, const char *uplo, const int *n, double *a, const 
 void pssyev_(const char *jobz, const char *uplo, const int *n, float *a, const int *ia, const int *ja,
              const int *desca, float *w, float *z, const int *iz, const int *jz, const int *descz, float *work,
              const int *lwork, int *info);
+void pdsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, double *a, const int *ia,
+              const int *ja, const int *desca, const double *vl, const double *vu, const int *il, const int *iu,
+              int *m, int *nz, double *w, double *z, const int *iz, const int *jz, const int *descz, double *work,
+              const int *lwork, int *iwork, const int *liwork, int *info);
+void pssyevr_(const char *jobz, const char *range, const char *uplo, const int *n, float *a, const int *ia,
+              const int *ja, const int *desca, const float *vl, const float *vu, const int *il, const int *iu,
+              int *m, int *nz, float *w, float *z, const int *iz, const int *jz, const int *descz, float *work,
+              const int *lwork, int *iwork, const int *liwork, int *info);
+void pdpotrf_(const char *uplo, const int *n, double *a, const int *ia, const int *ja, const int *desca, int *info);
+void pspotrf_(const char *uplo, const int *n, float *a, const int *ia, const int *ja, const int *desca, int *info);
+void pdsygst_(const int *ibtype, const char *uplo, const int *n, double *a, const int *ia, const int *ja,
+              const int *desca, const double *b, const int *ib, const int *jb, const int *descb, double *scale,
+              int *info);
+void pssygst_(const int *ibtype, const char *uplo, const int *n, float *a, const int *ia, const int *ja,
+              const int *desca, const float *b, const int *ib, const int *jb, const int *descb, float *scale,
+              int *info);
+void pdtrsm_(const char *side, const char *uplo, const char *transa, const char *diag, const int *m, const int *n,
+             const double *alpha, const double *a, const int *ia, const int *ja, const int *desca, double *b,
+             const int *ib, const int *jb, const int *descb);
+void pstrsm_(const char *side, const char *uplo, const char *transa, const char *diag, const int *m, const int *n,
+             const float *alpha, const float *a, const int *ia, const int *ja, const int *desca, float *b,
+             const int *ib, const int *jb, const int *descb);
 void pdgeqpf_(const int *m, const int *n, double *a, const int *ia, const int *ja, const int *desca, int *ipiv,
               double *tau, double *work, const int *lwork, int *info);
 void psgeqpf_(const int *m, const int *n, float *a, const int *ia, const int *ja, const int *desca, int *ipiv,

@@ -55,6 +55,27 @@ pla_err pla__kernel_geqpf(pla_mat *A, int *ipiv, void *tau, void *work, int64_t 
    every rank) ascending; the eigenvectors into Z (A's layout) when Z is not
    NULL.  Collective; workspaces are allocated inside (src/backend/eig_kernels.c). */
 pla_err pla__kernel_syevd(pla_mat *A, int lower, void *w, pla_mat *Z);
+/* The il-th..iu-th smallest eigenpairs (0-based, inclusive) of A as above,
+   by MRRR (p?syevr; ?syevr on one process): *m gets iu - il + 1, w (n values
+   of A's type) the eigenvalues, Z (n x n, A's layout; NULL for values only)
+   the eigenvectors in its first *m columns. */
+pla_err pla__kernel_syevr(pla_mat *A, int lower, int64_t il, int64_t iu, int64_t *m, void *w, pla_mat *Z);
+/* Generalized A z = w B z (B positive definite; A, B n x n, square blocks,
+   the same layout): B := its Cholesky factor (L L^T from the lower triangle,
+   U^T U from the upper), A := the standard problem's matrix L^-1 A L^-T (or
+   U^-T A U^-1) in the same triangle (p?potrf + p?sygst).  PLA_ERR_NUMERIC
+   naming the first non-positive leading minor when B is not definite.
+   sygst_back turns eigenvectors y of that problem (Z, n x k, rows as B's)
+   into those of the pencil: Z := L^-T Z (or U^-1 Z), B-orthonormal. */
+pla_err pla__kernel_sygst(pla_mat *A, pla_mat *B, int lower);
+pla_err pla__kernel_sygst_back(const pla_mat *B, int lower, pla_mat *Z);
+/* ELPA's two-stage solver (MPI build with ELPA, PLA_HAVE_ELPA): the nev
+   smallest eigenpairs of the full symmetric A (both triangles set; n x n,
+   square blocks; destroyed): w (n values of A's type; the first nev set,
+   ascending, the same on every rank) and their eigenvectors in the first nev
+   columns of Z (n x n, A's layout; NULL for eigenvalues only).  Collective
+   over A's context (src/backend/elpa.c). */
+pla_err pla__kernel_elpa(pla_mat *A, int64_t nev, void *w, pla_mat *Z);
 
 /* ---- implementations behind the dispatch (not called elsewhere) ---- */
 pla_err pla__local_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,

@@ -209,13 +209,14 @@ pla_err pla__kernel_sygst_back(const pla_mat *B, int lower, pla_mat *Z)
 {
     /* B = L L^T: x = L^-T y;  B = U^T U: x = U^-1 y */
     const char side = 'L', uplo = lower ? 'L' : 'U', trans = lower ? 'T' : 'N', diag = 'N';
-    const int n = (int)Z->m, k = (int)Z->n, one = 1;
+    const int n = (int)Z->m, k = (int)Z->n;
     const double done = 1.0;
     const float sone = 1.0f;
     if (n == 0 || k == 0)
         return PLA_OK;
 #if PLA_HAVE_MPI
     if (Z->ctx->size > 1) {
+        const int one = 1;
         if (Z->dt == PLA_F64)
             pdtrsm_(&side, &uplo, &trans, &diag, &n, &k, &done, B->data, &one, &one, B->desc, Z->data, &one, &one,
                     Z->desc);

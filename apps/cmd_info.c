@@ -12,6 +12,7 @@ static const char info_help[] =
     "       [mpirun -n P] pla info A --for gemm -b B [-c C0] [--transa] [--transb]\n"
     "       [mpirun -n P] pla info A --for qr [--mode r|economic] [--pivot]\n"
     "       [mpirun -n P] pla info A --for lstsq -b B [--solver S]\n"
+    "       [mpirun -n P] pla info A --for eig [-b B] [-k K] [--no-vectors]\n"
     "                     [--grid PxQ] [--block NB] [--dtype T] [--threads N]\n"
     "                                     memory per rank the command would need\n\n"
     "Shows shape (as h5py prints it), element type, layout (contiguous, chunked\n"
@@ -24,9 +25,10 @@ static const char info_help[] =
     "before reading anything when it would not fit.  info writes nothing: -o and\n"
     "--force do not apply.\n\n"
     "Options:\n"
-    "      --for CMD         estimate memory for pla CMD (gemm, qr or lstsq)\n"
+    "      --for CMD         estimate memory for pla CMD (gemm, qr, lstsq or eig)\n"
     "  -b, -c, --transa, --transb   the gemm operands (see pla gemm --help);\n"
-    "                        -b is B for lstsq\n"
+    "                        -b is B for lstsq and eig\n"
+    "  -k K, --no-vectors    as for pla eig (default: all eigenpairs)\n"
     "      --mode, --pivot   as for pla qr\n"
     "      --solver S        as for pla lstsq\n";
 
@@ -35,11 +37,12 @@ typedef struct {
     const char *for_cmd;  /* --for */
     const char *b, *c;
     int transa, transb;
-    int economic, pivot, qr_option, solver_set;
+    int economic, pivot, qr_option, solver_set, eig_option, no_vectors;
+    int64_t k;
     pla_lstsq_solver solver;
 } info_args;
 
-enum { OPT_FOR, OPT_B, OPT_C, OPT_TRANSA, OPT_TRANSB, OPT_MODE, OPT_PIVOT, OPT_SOLVER };
+enum { OPT_FOR, OPT_B, OPT_C, OPT_TRANSA, OPT_TRANSB, OPT_MODE, OPT_PIVOT, OPT_SOLVER, OPT_K, OPT_NOVEC };
 
 static const cli_option info_options[] = {
     { "for", 0, 1, OPT_FOR },
@@ -50,6 +53,8 @@ static const cli_option info_options[] = {
     { "mode", 0, 1, OPT_MODE },
     { "pivot", 0, 0, OPT_PIVOT },
     { "solver", 0, 1, OPT_SOLVER },
+    { NULL, 'k', 1, OPT_K },
+    { "no-vectors", 0, 0, OPT_NOVEC },
     { NULL, 0, 0, 0 },
 };
 
@@ -58,14 +63,17 @@ static pla_err info_option(void *state, const cli_option *opt, const char *value
     info_args *a = state;
     switch (opt->id) {
     case OPT_FOR:
-        if (strcmp(value, "gemm") != 0 && strcmp(value, "qr") != 0 && strcmp(value, "lstsq") != 0)
-            return cli_fail(msg, PLA_ERR_ARG, "--for takes gemm, qr or lstsq, got '%s'", value);
+        if (strcmp(value, "gemm") != 0 && strcmp(value, "qr") != 0 && strcmp(value, "lstsq") != 0 &&
+            strcmp(value, "eig") != 0)
+            return cli_fail(msg, PLA_ERR_ARG, "--for takes gemm, qr, lstsq or eig, got '%s'", value);
         a->for_cmd = value;
         break;
     case OPT_MODE: a->qr_option = 1; return cli_qr_mode_parse(value, &a->economic, msg);
     case OPT_PIVOT: a->qr_option = a->pivot = 1; break;
     case OPT_SOLVER: a->solver_set = 1; return cli_lstsq_solver_parse(value, &a->solver, msg);
     case OPT_B: a->b = value; break;
+    case OPT_K: a->eig_option = 1; return cli_parse_i64("-k", value, 1, INT64_MAX, &a->k, msg);
+    case OPT_NOVEC: a->eig_option = a->no_vectors = 1; break;
     case OPT_C: a->c = value; break;
     case OPT_TRANSA: a->transa = 1; break;
     case OPT_TRANSB: a->transb = 1; break;
@@ -99,11 +107,14 @@ static pla_err check_usage(const info_args *a, const cli_common *opt, info_plan 
     if (opt->output || opt->force)
         return cli_fail(msg, PLA_ERR_ARG, "pla info writes nothing: -o/--output and --force do not apply");
     const char *cmd = a->for_cmd ? a->for_cmd : "";
-    const int gemm = strcmp(cmd, "gemm") == 0, qr = strcmp(cmd, "qr") == 0, lstsq = strcmp(cmd, "lstsq") == 0;
+    const int gemm = strcmp(cmd, "gemm") == 0, qr = strcmp(cmd, "qr") == 0, lstsq = strcmp(cmd, "lstsq") == 0,
+              eig = strcmp(cmd, "eig") == 0;
     if ((a->c || a->transa || a->transb) && !gemm)
         return cli_fail(msg, PLA_ERR_ARG, "-c, --transa and --transb go with --for gemm");
-    if (a->b && !gemm && !lstsq)
-        return cli_fail(msg, PLA_ERR_ARG, "-b goes with --for gemm or --for lstsq");
+    if (a->b && !gemm && !lstsq && !eig)
+        return cli_fail(msg, PLA_ERR_ARG, "-b goes with --for gemm, lstsq or eig");
+    if (a->eig_option && !eig)
+        return cli_fail(msg, PLA_ERR_ARG, "-k and --no-vectors go with --for eig");
     if (a->qr_option && !qr)
         return cli_fail(msg, PLA_ERR_ARG, "--mode and --pivot go with --for qr");
     if (a->solver_set && !lstsq)
@@ -114,7 +125,11 @@ static pla_err check_usage(const info_args *a, const cli_common *opt, info_plan 
         (a->b && (err = cli_split_name("-b", a->b, &p->b, msg)) != PLA_OK) ||
         (a->c && (err = cli_split_name("-c", a->c, &p->c, msg)) != PLA_OK))
         return err;
-    p->block = opt->block > 0 ? opt->block : gemm ? CLI_GEMM_BLOCK : qr ? CLI_QR_BLOCK : CLI_LSTSQ_BLOCK;
+    p->block = opt->block > 0 ? opt->block
+               : gemm         ? CLI_GEMM_BLOCK
+               : qr           ? CLI_QR_BLOCK
+               : eig          ? CLI_EIG_BLOCK
+                              : CLI_LSTSQ_BLOCK;
     return PLA_OK;
 }
 
@@ -282,6 +297,28 @@ done:
     return err;
 }
 
+static pla_err estimate_eig(cli_report *rep, pla_ctx *ctx, const info_args *a, const cli_common *opt, info_plan *p)
+{
+    pla_err err = PLA_OK;
+    CLI_TRY(cli_inspect_matrix(ctx, &p->a, &p->ia));
+    if (a->b)
+        CLI_TRY(cli_inspect_matrix(ctx, &p->b, &p->ib));
+    const int64_t n = p->ia.dims[0], k = a->k > 0 && a->k < n ? a->k : n;
+    report_context(rep, ctx, p->block, opt->dtype);
+    const cli_eig_what what = { a->b != NULL, !a->no_vectors, 0, 0, pla_eig_choose(n, n - k, n - 1) };
+    cli_mem_plan mem;
+    double avail = 0;
+    cli_eig_memory(ctx, n, k, p->block, pla_dtype_size(opt->dtype), &what, &mem);
+    CLI_TRY(pla_ctx_memory_per_rank(ctx, &avail));
+    report_matrix(rep, "inputs", "A", p->a.display, p->ia.dims[0], p->ia.dims[1], p->ia.type);
+    report_text(rep, 0, "pla eig%s: %lld of %lld eigenpairs%s (solver %s), %s", a->b ? " -b B" : "", (long long)k,
+                (long long)n, a->no_vectors ? ", eigenvalues only" : "", pla_eig_solver_name(what.solver),
+                pla_dtype_name(opt->dtype));
+    cli_mem_report(rep, &mem, avail);
+done:
+    return err;
+}
+
 typedef struct {
     info_args a;
     info_plan p;
@@ -303,6 +340,8 @@ static pla_err info_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_c
         return estimate_qr(rep, ctx, &st->a, opt, &st->p);
     if (cmd != NULL && strcmp(cmd, "lstsq") == 0)
         return estimate_lstsq(rep, ctx, &st->a, opt, &st->p);
+    if (cmd != NULL && strcmp(cmd, "eig") == 0)
+        return estimate_eig(rep, *ctx, &st->a, opt, &st->p);
     report_context(rep, *ctx, block, opt->dtype);
     return cmd ? estimate_gemm(rep, *ctx, &st->a, opt, &st->p) : describe(rep, *ctx, &st->p);
 }

@@ -148,7 +148,7 @@ static void report_results(cli_report *rep, const lstsq_args *a, const lstsq_pla
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; ++i) {
         char path[4900];
         cli_output_path(path, sizeof path, &p->out, outputs[i]);
-        int64_t rows = i == 0 ? p->n : (i == 4 ? 0 : p->r), cols = i == 0 ? p->r : 1;
+        int64_t rows = i == 0 ? p->n : (i == 4 ? -1 : p->r), cols = i == 0 ? p->r : -1;
         report_matrix(rep, "outputs", outputs[i], path, rows, cols, "");
     }
     report_text(rep, 0, "pla lstsq: %lldx%lld, %lld right-hand side%s, solver %s, rank %lld, in %.3f s; wrote %s",

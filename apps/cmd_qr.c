@@ -227,7 +227,7 @@ static pla_err run(cli_report *rep, pla_ctx **pctx, const qr_args *a, const cli_
     if (a->pivot) {
         cJSON_AddNumberToObject(par, "tol", tol);
         cJSON_AddNumberToObject(cJSON_AddObjectToObject(root, "results"), "rank", (double)rank);
-        report_matrix(rep, "outputs", "perm", p->perm_path, p->n, 1, "int64");
+        report_matrix(rep, "outputs", "perm", p->perm_path, p->n, -1, "int64");
     }
     cJSON_AddNumberToObject(root, "gflops_r", compute_s > 0 ? flops / compute_s * 1e-9 : 0.0);
     report_matrix(rep, "outputs", "R", p->r_path, k, p->n, pla_dtype_name(opt->dtype));

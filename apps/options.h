@@ -12,6 +12,7 @@
 #define CLI_GEMM_BLOCK 256  /* gemm (bench/RESULTS.md) */
 #define CLI_QR_BLOCK 64     /* qr, and pla info --for qr */
 #define CLI_LSTSQ_BLOCK 64  /* lstsq, and pla info --for lstsq */
+#define CLI_EIG_BLOCK 64    /* eig, and pla info --for eig (bench/RESULTS.md) */
 #define CLI_GEN_BLOCK 256   /* gen: the file is the same for every block size */
 #define CLI_MAX_THREADS 4096
 #define CLI_STR_(x) #x

@@ -100,8 +100,10 @@ void report_matrix(cli_report *r, const char *list, const char *name, const char
     cJSON_AddStringToObject(item, "name", name);
     cJSON_AddStringToObject(item, "path", path);
     cJSON *shape = cJSON_AddArrayToObject(item, "shape");
-    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)m));
-    cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)n));
+    if (m >= 0)  /* a scalar has shape [], a vector [m] */
+        cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)m));
+    if (n >= 0)
+        cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)n));
     cJSON_AddStringToObject(item, "dtype", dtype);
     cJSON_AddItemToArray(items, item);
 }

@@ -29,7 +29,8 @@ void report_options(cli_report *r, const cli_common *opt);
 void report_context(cli_report *r, pla_ctx *ctx, int64_t block, pla_dtype dt);
 /* The summary object, for command-specific fields. */
 cJSON *report_json(cli_report *r);
-/* Adds {"name", "path", "shape": [m, n], "dtype"} to the "inputs" or "outputs" list. */
+/* Adds {"name", "path", "shape": [m, n], "dtype"} to the "inputs" or "outputs"
+   list; n < 0 gives a vector's shape [m], m < 0 and n < 0 a scalar's []. */
 void report_matrix(cli_report *r, const char *list, const char *name, const char *path, int64_t m,
                    int64_t n, const char *dtype);
 

@@ -1,6 +1,7 @@
 /* Memory plans of the QR and least-squares commands, from what the library
    allocates on each route (src/solvers/): estimates of the largest rank's
    share, before anything is read. */
+#include <stdio.h>
 #include <string.h>
 #include "solver_plans.h"
 
@@ -81,5 +82,65 @@ void cli_lstsq_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t r, int64
     /* the factor gathered to rank 0 in float64 for the small solve, and its workspace */
     cli_mem_add(p, "small solve", 4.0 * (double)w * (double)w * 8.0);
     cli_mem_add(p, "residual", cli_mem_local(m, r, block, block, nprow, npcol, es));
+    cli_mem_add_io(p);
+}
+
+pla_err cli_eig_solver_parse(const char *value, pla_eig_solver *solver, cli_msg *msg)
+{
+    if (strcmp(value, "auto") == 0) *solver = PLA_EIG_AUTO;
+    else if (strcmp(value, "dc") == 0) *solver = PLA_EIG_DC;
+    else if (strcmp(value, "mrrr") == 0) *solver = PLA_EIG_MRRR;
+    else if (strcmp(value, "elpa") == 0) *solver = PLA_EIG_ELPA;
+    else if (strcmp(value, "krylov") == 0) *solver = PLA_EIG_KRYLOV;
+    else return cli_fail(msg, PLA_ERR_ARG, "--solver must be auto, dc, mrrr, elpa or krylov, got '%s'", value);
+    return PLA_OK;
+}
+
+const char *cli_eig_reason(const pla_eig_opts *o, int64_t n, pla_eig_solver used)
+{
+    static char text[256];
+    const int64_t il = o->range == PLA_EIG_RANGE_INDEX ? o->il : 0, iu = o->range == PLA_EIG_RANGE_INDEX ? o->iu : n - 1;
+    const int64_t k = iu - il + 1;
+    if (o->solver != PLA_EIG_AUTO)
+        snprintf(text, sizeof text, "requested with --solver %s", pla_eig_solver_name(o->solver));
+    else if (o->range == PLA_EIG_RANGE_VALUES)
+        snprintf(text, sizeof text, "a value interval: eigenvalues by MRRR, then the pairs inside by %s",
+                 pla_eig_solver_name(used));
+    else if (used == PLA_EIG_KRYLOV)
+        snprintf(text, sizeof text, "%lld of %lld pairs at one end of the spectrum: block Krylov on GEMM beats a "
+                 "full reduction there", (long long)k, (long long)n);
+    else if (used == PLA_EIG_MRRR && pla_eig_choose(n, il, iu) == PLA_EIG_KRYLOV)
+        snprintf(text, sizeof text, "block Krylov did not converge for %lld of %lld pairs: MRRR instead",
+                 (long long)k, (long long)n);
+    else if (used == PLA_EIG_MRRR)
+        snprintf(text, sizeof text, "a subset (%lld of %lld pairs): MRRR computes only the vectors asked for",
+                 (long long)k, (long long)n);
+    else if (used == PLA_EIG_ELPA)
+        snprintf(text, sizeof text, "%lld of %lld pairs: ELPA's two-stage solver is the fastest full solver here",
+                 (long long)k, (long long)n);
+    else
+        snprintf(text, sizeof text, "%lld of %lld pairs: divide and conquer is the fastest full solver in this build",
+                 (long long)k, (long long)n);
+    return text;
+}
+
+void cli_eig_memory(const pla_ctx *ctx, int64_t n, int64_t k, int64_t block, int es, const cli_eig_what *w,
+                    cli_mem_plan *p)
+{
+    int nprow = 1, npcol = 1;
+    pla_ctx_grid(ctx, &nprow, &npcol, NULL, NULL);
+    const double a = cli_mem_local(n, n, block, block, nprow, npcol, es);
+    *p = (cli_mem_plan){ .command = "eig" };
+    cli_mem_add(p, w->generalized ? "A and B" : "A", (w->generalized ? 2.0 : 1.0) * a);
+    /* the solver's copies: A (and B's factor), a second one for the fallback
+       or the eigenvalue pass of --values */
+    cli_mem_add(p, "working copies",
+                (w->generalized ? 2.0 : 1.0) * a + ((w->values && w->vectors) || w->solver == PLA_EIG_KRYLOV ? a : 0.0));
+    if (w->vectors && w->solver != PLA_EIG_KRYLOV)
+        cli_mem_add(p, "all eigenvectors", a);  /* ScaLAPACK and ELPA fill an n x n Z */
+    /* p?syevd / p?syevr: about 2 local shares of workspace (1 + 6n + 2 np nq) */
+    cli_mem_add(p, "solver workspace", 2.0 * a + 8.0 * (double)n * es);
+    if (w->vectors)
+        cli_mem_add(p, "eigenvectors", cli_mem_local(n, k, block, block, nprow, npcol, es) * (w->check ? 3.0 : 1.0));
     cli_mem_add_io(p);
 }

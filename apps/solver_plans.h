@@ -21,3 +21,20 @@ void cli_qr_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t block, int 
                    cli_mem_plan *p);
 void cli_lstsq_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t r, int64_t block, int es,
                       pla_lstsq_solver solver, cli_mem_plan *p);
+
+/* pla eig */
+typedef struct {
+    int generalized;  /* -b B */
+    int vectors;
+    int values;       /* --values: an eigenvalues-only pass first */
+    int check;
+    pla_eig_solver solver;  /* the one that will run (AUTO resolved) */
+} cli_eig_what;
+
+/* "auto", "dc", "mrrr", "elpa" or "krylov"; PLA_ERR_ARG with msg otherwise. */
+pla_err cli_eig_solver_parse(const char *value, pla_eig_solver *solver, cli_msg *msg);
+/* Why `used` ran for the pairs opts selects of an n x n problem (a static string). */
+const char *cli_eig_reason(const pla_eig_opts *opts, int64_t n, pla_eig_solver used);
+/* The plan of pla eig for k pairs of an n x n problem. */
+void cli_eig_memory(const pla_ctx *ctx, int64_t n, int64_t k, int64_t block, int es, const cli_eig_what *w,
+                    cli_mem_plan *p);

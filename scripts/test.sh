@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs all of pla's tests, as CI does: installs the packages (setup.sh), then
 # builds and runs ctest in three configurations:
-#   mpi       the MPI build, warnings as errors (tests at 1-4 ranks)
+#   mpi       the MPI build with ELPA required, warnings as errors (tests at 1-4 ranks)
+#   noelpa    the MPI build without ELPA (-DPLA_WITH_ELPA=OFF): the eigensolver tests
 #   serial    the single-process build (-DPLA_WITH_MPI=OFF), warnings as errors
 #   sanitize  the single-process build with ASan + UBSan (-DPLA_SANITIZE=ON),
 #             LeakSanitizer on
 # Exits non-zero if any configuration fails to build or any test fails, and
 # ends with one summary line per configuration.
 #
-# usage: scripts/test.sh [--build-root DIR] [--only mpi|serial|sanitize]...
+# usage: scripts/test.sh [--build-root DIR] [--only mpi|noelpa|serial|sanitize]...
 #   --build-root DIR  where the three build trees go (default: build-test/)
 #   CTEST_ARGS (environment) extra ctest arguments, e.g. CTEST_ARGS="-L unit"
 set -uo pipefail
@@ -20,12 +21,12 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --build-root) build_root=${2:?--build-root needs a directory}; shift ;;
         --only) only+=("${2:?--only needs a configuration}"); shift ;;
-        -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "test.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
-configs=(mpi serial sanitize)
+configs=(mpi noelpa serial sanitize)
 [[ ${#only[@]} -eq 0 ]] || configs=("${only[@]}")
 
 bash "$repo/scripts/setup.sh" --no-build || { echo "test.sh: setup failed" >&2; exit 1; }
@@ -85,7 +86,13 @@ mkdir -p "$build_root"
 for c in "${configs[@]}"; do
     case "$c" in
         # MPI tests run 1-4 ranks each on this machine's cores: one at a time.
-        mpi) run_config mpi 1 -DPLA_WITH_MPI=ON -DPLA_WERROR=ON ;;
+        mpi) run_config mpi 1 -DPLA_WITH_MPI=ON -DPLA_WERROR=ON -DPLA_WITH_ELPA=ON ;;
+        noelpa)
+            saved=("${ctest_extra[@]}")
+            ctest_extra+=(-R eig)
+            run_config noelpa 1 -DPLA_WITH_MPI=ON -DPLA_WERROR=ON -DPLA_WITH_ELPA=OFF -DPLA_BUILD_BENCH=OFF
+            ctest_extra=("${saved[@]}")
+            ;;
         serial) run_config serial "$jobs" -DPLA_WITH_MPI=OFF -DPLA_WERROR=ON ;;
         sanitize)
             probe_lsan

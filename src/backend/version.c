@@ -6,6 +6,11 @@
 #if PLA_HAVE_MPI
 #include <mpi.h>
 #endif
+#if PLA_HAVE_ELPA
+#include <elpa/elpa_version.h>
+#endif
+#define PLA_STRINGIFY_(x) #x
+#define PLA_STRINGIFY(x) PLA_STRINGIFY_(x)
 
 const char *pla_version_string(void) { return PLA_VERSION; }
 const char *pla_build_kind(void) { return PLA_HAVE_MPI ? "MPI" : "single-process"; }
@@ -23,10 +28,14 @@ const char *pla_mpi_version(void)
 #endif
 }
 
+/* With ELPA, whether this build has it: "ScaLAPACK 2.2.1, ELPA 2022.11.001
+   (API 20221109)" or "ScaLAPACK 2.2.1, no ELPA". */
 const char *pla_scalapack_version(void)
 {
-#if PLA_HAVE_MPI
-    return "ScaLAPACK " PLA_SCALAPACK_VERSION;
+#if PLA_HAVE_MPI && PLA_HAVE_ELPA
+    return "ScaLAPACK " PLA_SCALAPACK_VERSION ", ELPA " PLA_ELPA_VERSION " (API " PLA_STRINGIFY(ELPA_API_VERSION) ")";
+#elif PLA_HAVE_MPI
+    return "ScaLAPACK " PLA_SCALAPACK_VERSION ", no ELPA";
 #else
     return "none";
 #endif

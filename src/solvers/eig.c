@@ -10,15 +10,7 @@
 #include "internal/backend.h"
 #include "solvers/eig_support.h"
 #include "solvers/qr_common.h"
-#ifndef PLA_HAVE_ELPA
-#define PLA_HAVE_ELPA 0  /* until config.h says */
-#endif
-
-/* Until the block Krylov solver lands (src/solvers/eig_krylov.c). */
-#define PLA_EIG_HAVE_KRYLOV 0
-#if PLA_EIG_HAVE_KRYLOV
 #include "solvers/eig_krylov.h"
-#endif
 /* Krylov for at most n / 10 pairs of a matrix of order >= 1000 (bench/RESULTS.md). */
 enum { KRYLOV_MIN_N = 1000, KRYLOV_MAX_FRACTION = 10 };
 
@@ -43,9 +35,7 @@ int pla_eig_solver_available(pla_eig_solver solver)
 {
     if (solver == PLA_EIG_ELPA)
         return PLA_HAVE_ELPA;
-    if (solver == PLA_EIG_KRYLOV)
-        return PLA_EIG_HAVE_KRYLOV;
-    return solver == PLA_EIG_AUTO || solver == PLA_EIG_DC || solver == PLA_EIG_MRRR;
+    return solver == PLA_EIG_AUTO || solver == PLA_EIG_DC || solver == PLA_EIG_MRRR || solver == PLA_EIG_KRYLOV;
 }
 
 /* The pairs il..iu of an n x n problem: which solver auto runs.  All or most
@@ -57,7 +47,7 @@ pla_eig_solver pla_eig_choose(int64_t n, int64_t il, int64_t iu)
 {
     const int64_t k = iu - il + 1;
     const int at_end = il == 0 || iu == n - 1;
-    if (PLA_EIG_HAVE_KRYLOV && at_end && n >= KRYLOV_MIN_N && k * KRYLOV_MAX_FRACTION <= n)
+    if (at_end && n >= KRYLOV_MIN_N && k * KRYLOV_MAX_FRACTION <= n)
         return PLA_EIG_KRYLOV;
     if (2 * k > n)
         return PLA_HAVE_ELPA ? PLA_EIG_ELPA : PLA_EIG_DC;
@@ -132,12 +122,8 @@ static pla_err solve_standard(pla_mat *F, int lower, pla_eig_solver solver, int6
         err = pla__agree(ctx, wk ? PLA_OK : PLA_ERR_MEM);
         if (err == PLA_OK)
             err = pla__eig_symmetrize(F, lower);
-#if PLA_EIG_HAVE_KRYLOV
         if (err == PLA_OK)
             err = pla__eig_krylov(F, k, largest, 0.0, wk, V, NULL);
-#else
-        (void)largest;
-#endif
         for (int64_t i = 0; err == PLA_OK && i < k; ++i)
             w[i] = wk[i];
         free(wk);

@@ -46,3 +46,4 @@ void test_qr(tester *t);
 void test_qrcp(tester *t);
 void test_lstsq(tester *t);
 void test_eig(tester *t);
+void test_eig_krylov(tester *t);

@@ -10,3 +10,4 @@
 #include "pla/qr.h"
 #include "pla/lstsq.h"
 #include "pla/eig.h"
+#include "pla/svd.h"

@@ -103,6 +103,18 @@ void dtpqrt_(const int *m, const int *n, const int *l, const int *nb, double *a,
 void stpqrt_(const int *m, const int *n, const int *l, const int *nb, float *a, const int *lda, float *b,
              const int *ldb, float *t, const int *ldt, float *work, int *info);
 #if PLA_HAVE_MPI
+/* Singular value decomposition (QR iteration on the bidiagonal) */
+void pdgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, double *a, const int *ia,
+              const int *ja, const int *desca, double *s, double *u, const int *iu, const int *ju, const int *descu,
+              double *vt, const int *ivt, const int *jvt, const int *descvt, double *work, const int *lwork,
+              int *info);
+void psgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, float *a, const int *ia,
+              const int *ja, const int *desca, float *s, float *u, const int *iu, const int *ju, const int *descu,
+              float *vt, const int *ivt, const int *jvt, const int *descvt, float *work, const int *lwork,
+              int *info);
+#endif
+
+#if PLA_HAVE_MPI
 void pdsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *ia, const int *ja,
               const int *desca, double *w, double *z, const int *iz, const int *jz, const int *descz, double *work,
               const int *lwork, int *iwork, const int *liwork, int *info);

@@ -28,21 +28,30 @@ int pla__lapack_trtrs(int trans, int64_t n, int64_t nrhs, const double *r, int64
     return info;
 }
 
-int pla__lapack_gesdd(int64_t n, double *a, int64_t lda, double *s, double *u, double *vt)
+int pla__lapack_gesdd(int64_t m, int64_t n, double *a, int64_t lda, double *s, double *u, int64_t ldu, double *vt,
+                      int64_t ldvt)
 {
-    const int in = (int)n, ild = (int)(lda > 0 ? lda : 1);
+    const int im = (int)m, in = (int)n, ild = (int)(lda > 0 ? lda : 1);
+    const int ildu = (int)(ldu > 0 ? ldu : 1), ildvt = (int)(ldvt > 0 ? ldvt : 1);
+    const int64_t r = m < n ? m : n;
+    const char *jobz = u != NULL && vt != NULL ? "S" : "N";
     int info = 0, lwork = -1;
-    double q = 0;
-    int *iwork = malloc((size_t)(8 * n + 1) * sizeof *iwork);
+    double q = 0, one_u = 0, one_vt = 0;
+    int *iwork = malloc((size_t)(8 * r + 1) * sizeof *iwork);
     if (iwork == NULL)
         return -100;
-    dgesdd_("S", &in, &in, a, &ild, s, u, &ild, vt, &ild, &q, &lwork, iwork, &info);
-    lwork = (int)q + 1;
-    double *work = malloc((size_t)lwork * sizeof *work);
+    if (u == NULL || vt == NULL)
+        u = &one_u, vt = &one_vt;  /* not referenced for jobz = N */
+    dgesdd_(jobz, &im, &in, a, &ild, s, u, &ildu, vt, &ildvt, &q, &lwork, iwork, &info);
+    /* the query's answer, never below the minimum LAPACK documents */
+    const double minimum = (double)(*jobz == 'N' ? 7 * r + 3 * (m > n ? m : n) : 4 * r * r + 7 * r + 3 * (m > n ? m : n));
+    double want = q > minimum ? q : minimum;
+    lwork = want < 2147483647.0 ? (int)want + 1 : -1;
+    double *work = lwork > 0 ? malloc((size_t)lwork * sizeof *work) : NULL;
     if (work == NULL)
         info = -100;
     else
-        dgesdd_("S", &in, &in, a, &ild, s, u, &ild, vt, &ild, work, &lwork, iwork, &info);
+        dgesdd_(jobz, &im, &in, a, &ild, s, u, &ildu, vt, &ildvt, work, &lwork, iwork, &info);
     free(work);
     free(iwork);
     return info;

@@ -103,3 +103,46 @@ pla_err pla_mat_scatter(pla_mat *A, int root, const void *buf, int64_t ld)
         return err;
     return pla__kernel_scatter(A, root, buf, ld);
 }
+
+/* Gathers A to rank 0 as a float64 column-major array (NULL elsewhere). */
+pla_err pla__gather_f64(const pla_mat *A, double **out)
+{
+    pla_ctx *ctx = A->ctx;
+    pla_mat *D = NULL;
+    int64_t ld = A->m > 1 ? A->m : 1;
+    *out = NULL;
+    pla_err err = pla_mat_create(ctx, PLA_F64, A->m, A->n, A->mb, A->nb, &D);
+    if (err == PLA_OK)
+        err = pla_mat_copy(A, D);
+    if (err == PLA_OK) {
+        pla_err local = PLA_OK;
+        if (ctx->rank == 0 && (*out = pla__calloc(ctx, (size_t)(ld * (A->n > 0 ? A->n : 1)), sizeof **out)) == NULL)
+            local = pla__set_err(ctx, PLA_ERR_MEM, __FILE__, __LINE__, "out of memory gathering a %lldx%lld factor",
+                                 (long long)A->m, (long long)A->n);
+        err = pla__agree(ctx, local);
+    }
+    if (err == PLA_OK)
+        err = pla_mat_gather(D, 0, *out, ld);
+    pla_mat_destroy(&D);
+    if (err != PLA_OK) {
+        free(*out);
+        *out = NULL;
+    }
+    return err;
+}
+
+/* A new distributed matrix (dtype dt, blocks of like) from rank 0's float64 array. */
+pla_err pla__scatter_f64(const pla_mat *like, pla_dtype dt, int64_t m, int64_t n, const double *buf,
+                           pla_mat **out)
+{
+    pla_mat *D = NULL;
+    pla_err err = pla_mat_create(like->ctx, PLA_F64, m, n, like->mb, like->nb, &D);
+    if (err == PLA_OK)
+        err = pla_mat_scatter(D, 0, buf, m > 1 ? m : 1);
+    if (err == PLA_OK)
+        err = pla_mat_create(like->ctx, dt, m, n, like->mb, like->nb, out);
+    if (err == PLA_OK)
+        err = pla_mat_copy(D, *out);
+    pla_mat_destroy(&D);
+    return err;
+}

@@ -77,6 +77,14 @@ pla_err pla__kernel_sygst_back(const pla_mat *B, int lower, pla_mat *Z);
    over A's context (src/backend/elpa.c). */
 pla_err pla__kernel_elpa(pla_mat *A, int64_t nev, void *w, pla_mat *Z);
 
+#if PLA_HAVE_MPI
+/* SVD of A (n x n, square blocks; destroyed) by p?gesvd on a grid of more than
+   one process: s (n values of A's type, descending, the same on every rank),
+   U and VT (n x n, A's layout) the singular vectors, or both NULL for values
+   alone.  PLA_ERR_NUMERIC when the iteration does not converge. */
+pla_err pla__kernel_gesvd(pla_mat *A, void *s, pla_mat *U, pla_mat *VT);
+#endif
+
 /* ---- implementations behind the dispatch (not called elsewhere) ---- */
 pla_err pla__local_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
                         double beta, pla_mat *C);
@@ -106,12 +114,14 @@ int pla__lapack_lamtsqr(pla_dtype dt, int64_t m, int64_t n, int64_t k, int64_t m
 int pla__lapack_tpqrt(pla_dtype dt, int64_t m, int64_t n, int64_t l, int64_t nb, void *a, int64_t lda, void *b,
                       int64_t ldb, void *t, int64_t ldt, void *work);
 /* Small dense double-precision LAPACK on one rank: upper-triangular condition
-   estimate (1-norm) and solve (R or R^T), square SVD (U, s, V^T of an n x n matrix;
-   a is destroyed), Cholesky (upper) factor/solve/condition estimate.  Return
+   estimate (1-norm) and solve (R or R^T), Cholesky (upper) factor/solve/condition estimate.  Return
    LAPACK's info (-100: out of memory). */
 int pla__lapack_trcon(int64_t n, const double *r, int64_t ldr, double *rcond);
 int pla__lapack_trtrs(int trans, int64_t n, int64_t nrhs, const double *r, int64_t ldr, double *b, int64_t ldb);
-int pla__lapack_gesdd(int64_t n, double *a, int64_t lda, double *s, double *u, double *vt);
+/* ?gesdd of an m x n matrix (a destroyed): s gets min(m, n) values; with u and
+   vt, the economic factors (u m x min, vt min x n); u or vt NULL: values only. */
+int pla__lapack_gesdd(int64_t m, int64_t n, double *a, int64_t lda, double *s, double *u, int64_t ldu, double *vt,
+                      int64_t ldvt);
 int pla__lapack_potrf(int64_t n, double *a, int64_t lda);
 int pla__lapack_potrs(int64_t n, int64_t nrhs, const double *a, int64_t lda, double *b, int64_t ldb);
 /* Minimum-norm solution of min ||A X - B|| by QR with column pivoting and a

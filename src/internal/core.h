@@ -81,6 +81,14 @@ pla_err pla__allreduce(pla_ctx *ctx, pla_scope scope, double *v, int64_t count, 
 pla_err pla__send(pla_ctx *ctx, const void *buf, int64_t bytes, int dest, int tag);
 pla_err pla__recv(pla_ctx *ctx, void *buf, int64_t bytes, int src, int tag);
 
+/* Collective.  Gathers A to rank 0 as a new float64 column-major array (ld
+   max(1, m); NULL elsewhere and on error), for the small problems one rank solves. */
+pla_err pla__gather_f64(const pla_mat *A, double **out);
+/* Collective.  *out := a new m x n matrix of type dt on like's context and
+   blocks, from rank 0's float64 column-major array (ld max(1, m)). */
+pla_err pla__scatter_f64(const pla_mat *like, pla_dtype dt, int64_t m, int64_t n, const double *buf,
+                         pla_mat **out);
+
 /* Collective.  A P x 1 context over ctx's ranks (ctx itself when it is one),
    created on first use and owned by ctx. */
 pla_err pla__panel_ctx(pla_ctx *ctx, pla_ctx **panel);

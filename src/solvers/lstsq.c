@@ -45,49 +45,6 @@ void pla_lstsq_result_free(pla_lstsq_result *res)
     res->intercept = res->residual_norm = res->r2 = NULL;
 }
 
-/* Gathers A to rank 0 as a float64 column-major array (NULL elsewhere). */
-static pla_err gather_f64(const pla_mat *A, double **out)
-{
-    pla_ctx *ctx = A->ctx;
-    pla_mat *D = NULL;
-    int64_t ld = A->m > 1 ? A->m : 1;
-    *out = NULL;
-    pla_err err = pla_mat_create(ctx, PLA_F64, A->m, A->n, A->mb, A->nb, &D);
-    if (err == PLA_OK)
-        err = pla_mat_copy(A, D);
-    if (err == PLA_OK) {
-        pla_err local = PLA_OK;
-        if (ctx->rank == 0 && (*out = pla__calloc(ctx, (size_t)(ld * (A->n > 0 ? A->n : 1)), sizeof **out)) == NULL)
-            local = pla__set_err(ctx, PLA_ERR_MEM, __FILE__, __LINE__, "out of memory gathering a %lldx%lld factor",
-                                 (long long)A->m, (long long)A->n);
-        err = pla__agree(ctx, local);
-    }
-    if (err == PLA_OK)
-        err = pla_mat_gather(D, 0, *out, ld);
-    pla_mat_destroy(&D);
-    if (err != PLA_OK) {
-        free(*out);
-        *out = NULL;
-    }
-    return err;
-}
-
-/* A new distributed matrix (dtype dt, blocks of like) from rank 0's float64 array. */
-static pla_err scatter_f64(const pla_mat *like, pla_dtype dt, int64_t m, int64_t n, const double *buf,
-                           pla_mat **out)
-{
-    pla_mat *D = NULL;
-    pla_err err = pla_mat_create(like->ctx, PLA_F64, m, n, like->mb, like->nb, &D);
-    if (err == PLA_OK)
-        err = pla_mat_scatter(D, 0, buf, m > 1 ? m : 1);
-    if (err == PLA_OK)
-        err = pla_mat_create(like->ctx, dt, m, n, like->mb, like->nb, out);
-    if (err == PLA_OK)
-        err = pla_mat_copy(D, *out);
-    pla_mat_destroy(&D);
-    return err;
-}
-
 /* W = [A B] on ctx with blocks mb x nb, columns centered by mean (may be NULL). */
 static pla_err stack_columns(const pla_mat *A, const pla_mat *B, pla_ctx *ctx, int64_t mb, int64_t nb,
                              const double *mean, pla_mat **W)
@@ -148,7 +105,7 @@ static pla_err route_tall(const route_args *a, int tsqr, pla_mat **X)
     }
     pla_mat_destroy(&W);
     if (err == PLA_OK)
-        err = gather_f64(R, &rw);
+        err = pla__gather_f64(R, &rw);
     int info = 0;
     if (err == PLA_OK && ctx->rank == 0) {
         int64_t ld = R->m;  /* R_W is min(m, n + r) x (n + r); its top n rows are [R, Q^T B] */
@@ -160,7 +117,7 @@ static pla_err route_tall(const route_args *a, int tsqr, pla_mat **X)
     if (err == PLA_OK)
         err = small_status(ctx, info, 0, 0.0);
     if (err == PLA_OK)
-        err = scatter_f64(A, A->dt, n, r, z, X);
+        err = pla__scatter_f64(A, A->dt, n, r, z, X);
     pla_mat_destroy(&R);
     free(rw);
     free(z);
@@ -191,9 +148,9 @@ static pla_err route_wide(const route_args *a, pla_mat **X)
     if (err == PLA_OK && a->mean != NULL)
         err = pla_col_shift(Bc, a->mean + A->n);
     if (err == PLA_OK)
-        err = gather_f64(R, &rw);
+        err = pla__gather_f64(R, &rw);
     if (err == PLA_OK)
-        err = gather_f64(Bc, &bw);
+        err = pla__gather_f64(Bc, &bw);
     int info = 0;
     if (err == PLA_OK && ctx->rank == 0) {
         z = malloc((size_t)(m * r) * sizeof *z);
@@ -204,7 +161,7 @@ static pla_err route_wide(const route_args *a, pla_mat **X)
     if (err == PLA_OK)
         err = small_status(ctx, info, 0, 0.0);
     if (err == PLA_OK)
-        err = scatter_f64(A, A->dt, m, r, z, &Z);
+        err = pla__scatter_f64(A, A->dt, m, r, z, &Z);
     if (err == PLA_OK)
         err = pla_mat_create(ctx, A->dt, A->n, r, A->mb, A->nb, X);
     if (err == PLA_OK)
@@ -229,7 +186,7 @@ static pla_err route_normal(const route_args *a, pla_mat **X)
         err = pla__kernel_syrk_t(W, G);
     pla_mat_destroy(&W);
     if (err == PLA_OK)
-        err = gather_f64(G, &g);
+        err = pla__gather_f64(G, &g);
     int info = 0;
     if (err == PLA_OK && ctx->rank == 0) {
         x = malloc((size_t)(n * r) * sizeof *x);
@@ -244,7 +201,7 @@ static pla_err route_normal(const route_args *a, pla_mat **X)
     if (err == PLA_OK)
         err = small_status(ctx, info, 1, a->res->rcond);
     if (err == PLA_OK)
-        err = scatter_f64(A, A->dt, n, r, x, X);
+        err = pla__scatter_f64(A, A->dt, n, r, x, X);
     pla_mat_destroy(&G);
     free(g);
     free(x);
@@ -267,7 +224,7 @@ static pla_err statistics(const pla_mat *A, const pla_mat *B, const pla_mat *X, 
 done:
     err = pla__agree(ctx, err);
     if (err == PLA_OK && mean != NULL) {  /* intercept_j = mean(B_j) - mean(A) . X_j, computed on rank 0 */
-        err = gather_f64(X, &xw);
+        err = pla__gather_f64(X, &xw);
         if (err == PLA_OK && ctx->rank == 0)
             for (int64_t j = 0; j < r; ++j) {
                 double s = mean[n + j];

@@ -17,7 +17,7 @@ static int svd_solve(int64_t k, int64_t r, const double *R, int64_t ldr, int tra
     if (a && u && vt && s && t) {
         for (int64_t j = 0; j < k; ++j)
             for (int64_t i = 0; i <= j; ++i) a[i + j * k] = R[i + j * ldr];
-        info = pla__lapack_gesdd(k, a, k, s, u, vt);
+        info = pla__lapack_gesdd(k, k, a, k, s, u, k, vt, k);
     }
     if (info == 0) {
         double cut = tol * s[0];

@@ -47,3 +47,4 @@ void test_qrcp(tester *t);
 void test_lstsq(tester *t);
 void test_eig(tester *t);
 void test_eig_krylov(tester *t);
+void test_svd(tester *t);

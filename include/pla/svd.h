@@ -16,8 +16,10 @@ typedef enum {
     PLA_SVD_AUTO = 281,       /* by shape and k: see pla_svd_choose */
     PLA_SVD_FULL = 282,       /* QR (TSQR when tall), then the SVD of the small triangle by divide and
                                  conquer (LAPACK ?gesdd on one process; p?gesvd beyond PLA_SVD_SMALL_MAX) */
-    PLA_SVD_RANDOMIZED = 283  /* randomized subspace iteration (Halko, Martinsson, Tropp) with
+    PLA_SVD_RANDOMIZED = 283, /* randomized subspace iteration (Halko, Martinsson, Tropp) with
                                  Rayleigh-Ritz: the k largest triplets */
+    PLA_SVD_KRYLOV = 284      /* randomized block Krylov (Musco and Musco): every block of the power
+                                 iteration kept, Rayleigh-Ritz on all of them: the k largest triplets */
 } pla_svd_method;
 
 /* Order up to which the full method's small SVD runs on one process. */
@@ -29,7 +31,8 @@ typedef struct {
     pla_svd_method method;
     int64_t k;          /* triplets wanted, 1 <= k <= min(m, n); 0 means min(m, n) */
     int64_t oversample; /* randomized: extra sketch columns p (default 10) */
-    int power_iters;    /* randomized: q; < 0 means scikit-learn's rule: 7 when k < min(m, n) / 10, else 4 */
+    int power_iters;    /* randomized: q; < 0 means scikit-learn's rule: 7 when k < min(m, n) / 10, else 4;
+                           krylov: the blocks after the first (< 0: pla_svd_default_krylov_iters) */
     double tol;         /* randomized: > 0 keeps iterating (up to PLA_SVD_MAX_POWER_ITERS) until every
                            residual is below tol */
     uint64_t seed;      /* randomized: the sketch's seed (counter-based: the same for every grid) */
@@ -42,9 +45,9 @@ typedef struct {
     pla_svd_method method;  /* FULL or RANDOMIZED: the method that ran */
     int qr_tsqr;            /* full: 1 when the QR step was TSQR */
     int small_on_one;       /* full: 1 when the small SVD ran on one process (?gesdd), 0 for p?gesvd */
-    int power_iters;        /* randomized: power iterations done */
-    int64_t sketch;         /* randomized: sketch width k + p */
-    int converged;          /* randomized with tol > 0: 1 when every residual met tol */
+    int power_iters;        /* randomized: power iterations done; krylov: blocks after the first */
+    int64_t sketch;         /* randomized, krylov: sketch (block) width k + p */
+    int converged;          /* randomized, krylov with tol > 0: 1 when every residual met tol */
     int residuals_known;    /* 1 when residuals[] was filled (the full method without vectors has none) */
 } pla_svd_info;
 
@@ -59,6 +62,8 @@ pla_svd_method pla_svd_choose(int64_t m, int64_t n, int64_t k);
 /* The power iterations the randomized method does by default for k triplets
    of an m x n matrix: scikit-learn's rule. */
 int pla_svd_default_power_iters(int64_t m, int64_t n, int64_t k);
+/* The blocks after the first that the Krylov method builds by default. */
+int pla_svd_default_krylov_iters(int64_t m, int64_t n, int64_t k);
 
 /* Collective.  The k = opts->k largest singular triplets of A.  s (room for
    k doubles) gets the singular values, descending, on every rank; residuals

@@ -21,6 +21,7 @@ const char *pla_svd_method_name(pla_svd_method method)
     case PLA_SVD_AUTO: return "auto";
     case PLA_SVD_FULL: return "full";
     case PLA_SVD_RANDOMIZED: return "randomized";
+    case PLA_SVD_KRYLOV: return "krylov";
     }
     return "unknown";
 }
@@ -29,6 +30,12 @@ int pla_svd_default_power_iters(int64_t m, int64_t n, int64_t k)
 {
     const int64_t r = m < n ? m : n;
     return 10 * k < r ? 7 : 4;  /* scikit-learn's randomized_svd, n_iter = 'auto' */
+}
+
+int pla_svd_default_krylov_iters(int64_t m, int64_t n, int64_t k)
+{
+    (void)m, (void)n, (void)k;
+    return 3;
 }
 
 /* Cost model: the full method moves about 4 m r^2 flops (QR with Q); the
@@ -80,7 +87,8 @@ static pla_err check_args(const pla_mat *A, const pla_svd_opts *o, const double 
     pla_ctx *ctx = A->ctx;
     pla_err err = PLA_OK;
     const int64_t r = A->m < A->n ? A->m : A->n;
-    PLA_CHECK(ctx, o->method == PLA_SVD_AUTO || o->method == PLA_SVD_FULL || o->method == PLA_SVD_RANDOMIZED,
+    PLA_CHECK(ctx, o->method == PLA_SVD_AUTO || o->method == PLA_SVD_FULL || o->method == PLA_SVD_RANDOMIZED ||
+                       o->method == PLA_SVD_KRYLOV,
               PLA_ERR_ARG, "unknown SVD method %d", (int)o->method);
     PLA_CHECK(ctx, r > 0, PLA_ERR_ARG, "the SVD of an empty %lldx%lld matrix", (long long)A->m, (long long)A->n);
     PLA_CHECK(ctx, o->k >= 0 && o->k <= r, PLA_ERR_ARG, "k must be between 1 and min(m, n) = %lld, got %lld",
@@ -163,7 +171,7 @@ pla_err pla_svd(const pla_mat *A, const pla_svd_opts *opts, double *s, double *r
     const int q = opts->power_iters >= 0 ? opts->power_iters : pla_svd_default_power_iters(A->m, A->n, k);
     const pla_svd_method method = opts->method == PLA_SVD_AUTO ? choose(A->m, A->n, k, opts->oversample, q)
                                                                : opts->method;
-    const int vectors = method == PLA_SVD_RANDOMIZED || (U && opts->want_u) || (Vt && opts->want_vt);
+    const int vectors = method != PLA_SVD_FULL || (U && opts->want_u) || (Vt && opts->want_vt);
     inf->method = method;
     res = pla__calloc(ctx, (size_t)k, sizeof *res);
     err = pla__agree(ctx, res ? PLA_OK : pla__set_err(ctx, PLA_ERR_MEM, __FILE__, __LINE__,
@@ -173,6 +181,7 @@ pla_err pla_svd(const pla_mat *A, const pla_svd_opts *opts, double *s, double *r
     const pla_mat *tall = wide ? T : A;
     if (err == PLA_OK)
         err = method == PLA_SVD_RANDOMIZED ? pla__svd_randomized(tall, opts, k, s, &u, &vt, res, inf)
+            : method == PLA_SVD_KRYLOV     ? pla__svd_krylov(tall, opts, k, s, &u, &vt, res, inf)
                                            : pla__svd_full(tall, k, vectors, s, &u, &vt, res, inf);
     pla_mat_destroy(&T);
     if (err == PLA_OK && vectors && wide)

@@ -18,6 +18,12 @@ pla_err pla__svd_full(const pla_mat *A, int64_t k, int vectors, double *s, pla_m
 pla_err pla__svd_randomized(const pla_mat *A, const pla_svd_opts *opts, int64_t k, double *s, pla_mat **U,
                             pla_mat **Vt, double *res, pla_svd_info *info);
 
+/* Collective.  The k largest triplets of A (m >= n) by randomized block
+   Krylov iteration (the blocks of opts->oversample + k columns; power_iters
+   blocks after the first; tol grows the space a block at a time). */
+pla_err pla__svd_krylov(const pla_mat *A, const pla_svd_opts *opts, int64_t k, double *s, pla_mat **U,
+                        pla_mat **Vt, double *res, pla_svd_info *info);
+
 /* Collective.  res[i] = ||Y(:, i) - s_i U(:, i)|| / s1 for i < k (0 when s1 is
    0); Y and U have one shape and distribution. */
 pla_err pla__svd_residual_norms(const pla_mat *Y, const pla_mat *U, const double *s, int64_t k, double s1,

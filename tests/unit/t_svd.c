@@ -154,8 +154,8 @@ static pla_mat *with_spectrum(pla_ctx *ctx, pla_dtype dt, int64_t m, int64_t n, 
 
 /* Known singular values: geometric decay (converges in a few iterations)
    against the exact values; a slow decay with tol, every residual below it. */
-static void randomized_case(tester *t, pla_ctx *ctx, pla_dtype dt, int64_t m, int64_t n, int64_t nb, int64_t k,
-                            int slow, const char *grid)
+static void randomized_case(tester *t, pla_ctx *ctx, pla_svd_method method, pla_dtype dt, int64_t m, int64_t n,
+                            int64_t nb, int64_t k, int slow, const char *grid)
 {
     const int64_t r = m < n ? m : n;
     const double eps = tester_eps(dt), tol = dt == PLA_F64 ? 1e-6 : 1e-3;
@@ -166,7 +166,7 @@ static void randomized_case(tester *t, pla_ctx *ctx, pla_dtype dt, int64_t m, in
     pla_mat *A = with_spectrum(ctx, dt, m, n, nb, sv), *U = NULL, *Vt = NULL;
     pla_svd_opts o = pla_svd_defaults();
     pla_svd_info info;
-    o.method = PLA_SVD_RANDOMIZED;
+    o.method = method;
     o.k = k;
     o.seed = 5;
     o.tol = slow ? tol : 0.0;
@@ -180,12 +180,12 @@ static void randomized_case(tester *t, pla_ctx *ctx, pla_dtype dt, int64_t m, in
     }
     /* fast decay: exact to rounding; slow decay: residual below tol bounds the value error by about tol */
     const int ok = err == PLA_OK && c.orth_u < 10 && c.orth_v < 10 && c.order_ok && c.signs_ok &&
-                   c.res_diff < 10 * (double)(m > n ? m : n) * eps && info.method == PLA_SVD_RANDOMIZED &&
+                   c.res_diff < 10 * (double)(m > n ? m : n) * eps && info.method == method &&
                    (slow ? info.converged && c.res_max < tol && dv < tol
                          : dv < 100 * (double)r * eps && c.res_max < 100 * (double)r * eps);
-    tester_case(t, ok, "svd randomized %s %s %lldx%lld nb=%lld k=%lld %s: value err %.1e res %.1e (diff %.1e) "
+    tester_case(t, ok, "svd %s %s %s %lldx%lld nb=%lld k=%lld %s: value err %.1e res %.1e (diff %.1e) "
                 "orth %.2f/%.2f, %d power iterations, sketch %lld",
-                grid, pla_dtype_name(dt), (long long)m, (long long)n, (long long)nb, (long long)k,
+                pla_svd_method_name(method), grid, pla_dtype_name(dt), (long long)m, (long long)n, (long long)nb, (long long)k,
                 slow ? "slow decay, tol" : "fast decay", dv, c.res_max, c.res_diff, c.orth_u, c.orth_v,
                 info.power_iters, (long long)info.sketch);
     pla_mat_destroy(&A);
@@ -236,10 +236,13 @@ void test_svd(tester *t)
                     full_case(t, ctx, dt, shapes[s][0], shapes[s][1], blocks[b], grid, PLA_SVD_SMALL_MAX);
             full_case(t, ctx, dt, 45, 30, 8, grid, 16);  /* the distributed small SVD */
             full_case(t, ctx, dt, 30, 45, 4, grid, 16);
-            randomized_case(t, ctx, dt, 120, 40, 8, 5, 0, grid);
-            randomized_case(t, ctx, dt, 33, 90, 7, 4, 0, grid);  /* wide */
-            randomized_case(t, ctx, dt, 150, 60, 16, 3, 1, grid);
-            randomized_case(t, ctx, dt, 60, 60, 64, 1, 0, grid);
+            for (int r = 0; r < 2; ++r) {
+                const pla_svd_method method = r ? PLA_SVD_KRYLOV : PLA_SVD_RANDOMIZED;
+                randomized_case(t, ctx, method, dt, 120, 40, 8, 5, 0, grid);
+                randomized_case(t, ctx, method, dt, 33, 90, 7, 4, 0, grid);  /* wide */
+                randomized_case(t, ctx, method, dt, 150, 60, 16, 3, 1, grid);
+                randomized_case(t, ctx, method, dt, 60, 60, 64, 1, 0, grid);
+            }
         }
         bad_args(t, ctx);
         tester_ctx_free(t, &ctx);

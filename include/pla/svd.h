@@ -67,11 +67,10 @@ int pla_svd_default_krylov_iters(int64_t m, int64_t n, int64_t k);
 
 /* Collective.  The k = opts->k largest singular triplets of A.  s (room for
    k doubles) gets the singular values, descending, on every rank; residuals
-   (room for k doubles; may be NULL) gets ||A v_i - s_i u_i|| / s_1 for each
-   triplet, recomputed from A (0 for every triplet when s_1 = 0; for a wide A,
-   m < n, the methods work on A^T and the residual is ||A^T u_i - s_i v_i|| /
-   s_1: the other one of the pair vanishes by construction in the randomized
-   method and is at rounding level in the full one); *U (m x k)
+   (room for k doubles; may be NULL) gets the residual of each triplet,
+   max(||A v_i - s_i u_i||, ||A^T u_i - s_i v_i||) / s_1 (0 for every triplet
+   when s_1 = 0): each method computes from A the one that its construction
+   does not make zero (the other is at rounding level); *U (m x k)
    and *Vt (k x n), when not NULL and asked for, new matrices on A's context
    with A's type.  info may be NULL.  A is not modified.  PLA_ERR_ARG for k
    outside 1..min(m, n), a negative oversample, or power_iters beyond

@@ -82,6 +82,14 @@ done:
     return err;
 }
 
+int pla__svd_all_below(const double *res, int64_t k, double tol)
+{
+    for (int64_t i = 0; i < k; ++i)
+        if (!(res[i] < tol))
+            return 0;
+    return 1;
+}
+
 static pla_err check_args(const pla_mat *A, const pla_svd_opts *o, const double *s)
 {
     pla_ctx *ctx = A->ctx;

@@ -24,10 +24,19 @@ pla_err pla__svd_randomized(const pla_mat *A, const pla_svd_opts *opts, int64_t 
 pla_err pla__svd_krylov(const pla_mat *A, const pla_svd_opts *opts, int64_t k, double *s, pla_mat **U,
                         pla_mat **Vt, double *res, pla_svd_info *info);
 
+/* Collective.  *C := op(X) B as a new matrix (rows blocked as the rows of
+   op(X)); local GEMMs on a P x 1 grid (src/solvers/svd_products.c). */
+pla_err pla__svd_product(pla_op op, const pla_mat *X, const pla_mat *B, pla_mat **C);
+/* Collective.  *Q := an orthonormal basis of the columns of *Y (QR; *Y is consumed). */
+pla_err pla__svd_orth(pla_mat **Y, pla_mat **Q);
+
 /* Collective.  res[i] = ||Y(:, i) - s_i U(:, i)|| / s1 for i < k (0 when s1 is
    0); Y and U have one shape and distribution. */
 pla_err pla__svd_residual_norms(const pla_mat *Y, const pla_mat *U, const double *s, int64_t k, double s1,
                                 double *res);
+
+/* 1 when every one of res[0..k) is below tol. */
+int pla__svd_all_below(const double *res, int64_t k, double tol);
 
 /* Test hook: the largest order of the small SVD run on one process
    (PLA_SVD_SMALL_MAX; <= 0 restores it). */

@@ -19,27 +19,6 @@
 
 enum { STREAM_SKETCH = 0 };
 
-/* *Q := an orthonormal basis of the columns of Y (Y is consumed). */
-static pla_err orthonormalize(pla_mat **Y, pla_mat **Q)
-{
-    pla_mat *R = NULL;
-    pla_err err = pla_qr(*Y, PLA_QR_AUTO, &R, Q);
-    pla_mat_destroy(&R);
-    pla_mat_destroy(Y);
-    return err;
-}
-
-/* *C := op(X) B as a new matrix with X's row blocks (rows of op(X) = columns
-   of X for PLA_TRANS). */
-static pla_err product(pla_op op, const pla_mat *X, const pla_mat *B, pla_mat **C)
-{
-    const int64_t rows = op == PLA_NOTRANS ? X->m : X->n, rb = op == PLA_NOTRANS ? X->mb : X->nb;
-    pla_err err = pla_mat_create(X->ctx, X->dt, rows, B->n, rb, B->nb, C);
-    if (err == PLA_OK)
-        err = pla_gemm(op, PLA_NOTRANS, 1.0, X, B, 0.0, *C);
-    return err;
-}
-
 /* One Rayleigh-Ritz step from the basis Q: the triplets of Z = A^T Q, the
    next iterate *Y = A V_B and the residuals of the first k triplets. */
 typedef struct {
@@ -66,19 +45,17 @@ static pla_err rayleigh_ritz(const pla_mat *A, const pla_mat *Q, int64_t k, ritz
     pla_err err = pla__agree(ctx, t->s ? PLA_OK : pla__set_err(ctx, PLA_ERR_MEM, __FILE__, __LINE__,
                                                                "out of memory for singular values"));
     if (err == PLA_OK)
-        err = product(PLA_TRANS, A, Q, &Z);
+        err = pla__svd_product(PLA_TRANS, A, Q, &Z);
     if (err == PLA_OK)  /* Z = V_B S U_B^T */
         err = pla__svd_full(Z, l, 1, t->s, &t->Vb, &Ubt, NULL, &ignored);
     pla_mat_destroy(&Z);
     if (err == PLA_OK)
-        err = pla_mat_create(ctx, A->dt, A->m, l, Q->mb, Q->nb, &t->Uf);
+        err = pla__svd_product(PLA_NOTRANS, A, t->Vb, Y);
+    if (err == PLA_OK)  /* Uf = Q U_B, laid out as Y */
+        err = pla_mat_create(ctx, A->dt, A->m, l, (*Y)->mb, (*Y)->nb, &t->Uf);
     if (err == PLA_OK)
         err = pla_gemm(PLA_NOTRANS, PLA_TRANS, 1.0, Q, Ubt, 0.0, t->Uf);
     pla_mat_destroy(&Ubt);
-    if (err == PLA_OK)
-        err = pla_mat_create(ctx, A->dt, A->m, l, Q->mb, Q->nb, Y);
-    if (err == PLA_OK)
-        err = pla_gemm(PLA_NOTRANS, PLA_NOTRANS, 1.0, A, t->Vb, 0.0, *Y);
     if (err == PLA_OK)
         err = pla__svd_residual_norms(*Y, t->Uf, t->s, k, t->s[0], res);
     return err;
@@ -106,14 +83,6 @@ static pla_err take(const ritz *t, int64_t k, double *s, pla_mat **U, pla_mat **
     return err;
 }
 
-static int all_below(const double *res, int64_t k, double tol)
-{
-    for (int64_t i = 0; i < k; ++i)
-        if (!(res[i] < tol))
-            return 0;
-    return 1;
-}
-
 pla_err pla__svd_randomized(const pla_mat *A, const pla_svd_opts *opts, int64_t k, double *s, pla_mat **U,
                             pla_mat **Vt, double *res, pla_svd_info *info)
 {
@@ -128,16 +97,16 @@ pla_err pla__svd_randomized(const pla_mat *A, const pla_svd_opts *opts, int64_t 
     if (err == PLA_OK)
         err = pla_mat_fill_random(Omega, PLA_NORMAL, opts->seed, STREAM_SKETCH);
     if (err == PLA_OK)
-        err = product(PLA_NOTRANS, A, Omega, &Y);
+        err = pla__svd_product(PLA_NOTRANS, A, Omega, &Y);
     pla_mat_destroy(&Omega);
     for (int it = 0; err == PLA_OK; ++it) {
-        err = orthonormalize(&Y, &Q);
+        err = pla__svd_orth(&Y, &Q);
         if (err == PLA_OK && it < q) {  /* a power iteration: Y = A orth(A^T Q) */
-            err = product(PLA_TRANS, A, Q, &Z);
+            err = pla__svd_product(PLA_TRANS, A, Q, &Z);
             if (err == PLA_OK)
-                err = orthonormalize(&Z, &W);
+                err = pla__svd_orth(&Z, &W);
             if (err == PLA_OK)
-                err = product(PLA_NOTRANS, A, W, &Y);
+                err = pla__svd_product(PLA_NOTRANS, A, W, &Y);
             pla_mat_destroy(&W);
             pla_mat_destroy(&Q);
             continue;
@@ -149,7 +118,7 @@ pla_err pla__svd_randomized(const pla_mat *A, const pla_svd_opts *opts, int64_t 
         if (err != PLA_OK)
             break;
         info->power_iters = it;
-        info->converged = opts->tol > 0 && all_below(res, k, opts->tol);
+        info->converged = opts->tol > 0 && pla__svd_all_below(res, k, opts->tol);
         if (opts->tol <= 0 || info->converged || it >= cap)
             break;
     }

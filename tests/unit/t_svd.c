@@ -1,6 +1,7 @@
 /* Singular value decomposition: ||A - U S Vt||_1 / (||A||_1 max(m, n) eps),
    ||I - U^T U|| and ||I - V^T V|| / (max(m, n) eps) below 10, descending s,
-   svd_flip signs on U, residuals equal to a recomputation, values alone equal
+   svd_flip signs on U, residuals equal to a recomputation (the larger of
+   ||A v - s u|| and ||A^T u - s v||), values alone equal
    to those with vectors, the distributed small SVD (p?gesvd), and for the
    randomized method: known singular values, --tol, wide matrices. */
 #include <math.h>
@@ -57,20 +58,19 @@ static svd_check check(const pla_mat *A, const double *s, const double *res, con
             if (fabs(u[i + p * m]) > fabs(u[best + p * m])) best = i;
         if (u[best + p * m] < 0)
             c.signs_ok = 0;
-        /* the residual of the orientation pla works in: A v - s u (tall) or A^T u - s v (wide) */
-        double r2 = 0;
-        if (m >= n)
-            for (int64_t i = 0; i < m; ++i) {
-                double x = -s[p] * u[i + p * m];
-                for (int64_t j = 0; j < n; ++j) x += a[i + j * m] * vt[p + j * k];
-                r2 += x * x;
-            }
-        else
-            for (int64_t j = 0; j < n; ++j) {
-                double x = -s[p] * vt[p + j * k];
-                for (int64_t i = 0; i < m; ++i) x += a[i + j * m] * u[i + p * m];
-                r2 += x * x;
-            }
+        /* the residual: the larger of ||A v - s u|| and ||A^T u - s v|| */
+        double r2 = 0, t2 = 0;
+        for (int64_t i = 0; i < m; ++i) {
+            double x = -s[p] * u[i + p * m];
+            for (int64_t j = 0; j < n; ++j) x += a[i + j * m] * vt[p + j * k];
+            r2 += x * x;
+        }
+        for (int64_t j = 0; j < n; ++j) {
+            double x = -s[p] * vt[p + j * k];
+            for (int64_t i = 0; i < m; ++i) x += a[i + j * m] * u[i + p * m];
+            t2 += x * x;
+        }
+        r2 = fmax(r2, t2);
         const double r = s[0] > 0 ? sqrt(r2) / s[0] : 0;
         c.res_max = fmax(c.res_max, r);
         c.res_diff = fmax(c.res_diff, fabs(r - res[p]));

@@ -122,6 +122,16 @@ pla_err pla__svd_full(const pla_mat *A, int64_t k, int vectors, double *s, pla_m
         err = small_on_one(R, k, vectors, s, &Ur, Vt);
 #endif
     }
+    /* the residuals, from the triangle: A v - s u = Q (R v - s U_R e), and Q
+       is orthonormal to rounding, so ||A v - s u|| = ||R v - s U_R e||: a
+       product of order r^2 k instead of m r k */
+    if (err == PLA_OK && vectors && res != NULL)
+        err = pla_mat_create(ctx, A->dt, R->m, k, Ur->mb, Ur->nb, &W);
+    if (err == PLA_OK && vectors && res != NULL)
+        err = pla_gemm(PLA_NOTRANS, PLA_TRANS, 1.0, R, *Vt, 0.0, W);
+    if (err == PLA_OK && vectors && res != NULL)
+        err = pla__svd_residual_norms(W, Ur, s, k, s[0], res);
+    pla_mat_destroy(&W);
     pla_mat_destroy(&R);
     if (err == PLA_OK && vectors)
         err = pla_mat_create(ctx, A->dt, A->m, k, A->mb, A->nb, U);
@@ -129,14 +139,6 @@ pla_err pla__svd_full(const pla_mat *A, int64_t k, int vectors, double *s, pla_m
         err = pla_gemm(PLA_NOTRANS, PLA_NOTRANS, 1.0, Q, Ur, 0.0, *U);
     pla_mat_destroy(&Q);
     pla_mat_destroy(&Ur);
-    /* the residuals, recomputed: W = A V against U S */
-    if (err == PLA_OK && vectors && res != NULL)
-        err = pla_mat_create(ctx, A->dt, A->m, k, A->mb, A->nb, &W);
-    if (err == PLA_OK && vectors && res != NULL)
-        err = pla_gemm(PLA_NOTRANS, PLA_TRANS, 1.0, A, *Vt, 0.0, W);
-    if (err == PLA_OK && vectors && res != NULL)
-        err = pla__svd_residual_norms(W, *U, s, k, s[0], res);
-    pla_mat_destroy(&W);
     if (err != PLA_OK && vectors) {
         pla_mat_destroy(U);
         pla_mat_destroy(Vt);

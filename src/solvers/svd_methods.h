@@ -7,8 +7,8 @@
 /* Collective.  The k largest triplets of A (m >= n) by QR then the SVD of the
    n x n triangle: s (k doubles, descending); with vectors, *U (m x k) and
    *Vt (k x n) on A's context and type, and res (may be NULL) the residuals
-   ||A v_i - s_i u_i|| / s_1 recomputed from A.  info's full-method fields are
-   set. */
+   ||A v_i - s_i u_i|| / s_1, computed as ||R v_i - s_i U_R e_i|| / s_1 from
+   the triangle of A = Q R.  info's full-method fields are set. */
 pla_err pla__svd_full(const pla_mat *A, int64_t k, int vectors, double *s, pla_mat **U, pla_mat **Vt, double *res,
                       pla_svd_info *info);
 

@@ -13,7 +13,7 @@
    grids, methods and builds. */
 
 typedef enum {
-    PLA_SVD_AUTO = 281,       /* by shape and k: see pla_svd_choose */
+    PLA_SVD_AUTO = 281,       /* full or krylov by a cost model: see pla_svd_choose */
     PLA_SVD_FULL = 282,       /* QR (TSQR when tall), then the SVD of the small triangle by divide and
                                  conquer (LAPACK ?gesdd on one process; p?gesvd beyond PLA_SVD_SMALL_MAX) */
     PLA_SVD_RANDOMIZED = 283, /* randomized subspace iteration (Halko, Martinsson, Tropp) with
@@ -51,12 +51,16 @@ typedef struct {
     int residuals_known;    /* 1 when residuals[] was filled (the full method without vectors has none) */
 } pla_svd_info;
 
-/* All triplets by the full method, with U and Vt, p = 10, q by the rule, seed 0. */
+/* All triplets (k = 0) with auto (then the full method), U and Vt, p = 10,
+   q the method's default (power_iters = -1), no tol, seed 0. */
 pla_svd_opts pla_svd_defaults(void);
 const char *pla_svd_method_name(pla_svd_method method);
 
 /* The method PLA_SVD_AUTO runs for k triplets of an m x n matrix (not
-   collective; the same on every rank). */
+   collective; the same on every rank): the full method when k is 0 or
+   min(m, n) = r, or when its cost (about 4 m r^2 flops) is at most that of
+   the Krylov method (2 (q + 1) + 2 passes of 2 m r (k + p) flops, q and p the
+   defaults), i.e. r <= 5 (k + 10); the Krylov method otherwise. */
 pla_svd_method pla_svd_choose(int64_t m, int64_t n, int64_t k);
 
 /* The power iterations the randomized method does by default for k triplets

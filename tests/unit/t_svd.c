@@ -196,6 +196,31 @@ static void randomized_case(tester *t, pla_ctx *ctx, pla_svd_method method, pla_
     free(res);
 }
 
+/* auto runs what pla_svd_choose names, and agrees with the full method. */
+static void auto_case(tester *t, pla_ctx *ctx, int64_t m, int64_t n, int64_t k, const char *grid)
+{
+    double *sv = malloc((size_t)n * sizeof *sv), *s = calloc((size_t)k, sizeof *s), *sf = calloc((size_t)k, sizeof *sf);
+    for (int64_t i = 0; i < n; ++i)
+        sv[i] = pow(0.7, (double)i);
+    pla_mat *A = with_spectrum(ctx, PLA_F64, m, n, 16, sv);
+    pla_svd_opts o = pla_svd_defaults();
+    pla_svd_info info;
+    o.k = k;
+    pla_err err = pla_svd(A, &o, s, NULL, NULL, NULL, &info);
+    o.method = PLA_SVD_FULL;
+    pla_err errf = pla_svd(A, &o, sf, NULL, NULL, NULL, NULL);
+    double d = 0;
+    for (int64_t i = 0; i < k; ++i)
+        d = fmax(d, fabs(s[i] - sf[i]) / sf[0]);
+    tester_case(t, err == PLA_OK && errf == PLA_OK && info.method == pla_svd_choose(m, n, k) && d < 1e-12,
+                "svd auto %s %lldx%lld k=%lld ran %s, values agree with full to %.1e", grid, (long long)m,
+                (long long)n, (long long)k, pla_svd_method_name(info.method), d);
+    pla_mat_destroy(&A);
+    free(sv);
+    free(s);
+    free(sf);
+}
+
 static void bad_args(tester *t, pla_ctx *ctx)
 {
     pla_mat *A = tester_random(ctx, PLA_F64, 20, 12, 4, 4, 81);
@@ -244,6 +269,8 @@ void test_svd(tester *t)
                 randomized_case(t, ctx, method, dt, 60, 60, 64, 1, 0, grid);
             }
         }
+        auto_case(t, ctx, 120, 40, 5, grid);   /* full: r <= 5 (k + 10) */
+        auto_case(t, ctx, 400, 200, 5, grid);  /* krylov */
         bad_args(t, ctx);
         tester_ctx_free(t, &ctx);
     }

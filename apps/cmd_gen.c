@@ -5,7 +5,9 @@
 #include "command.h"
 #include "commands.h"
 #include "gen_regression.h"
+#include "gen_spectrum.h"
 #include "gen_symmetric.h"
+#include "gen_values.h"
 
 static const char gen_help[] =
     "usage: [mpirun -n P] pla gen [--kind random] [--dist uniform|normal] --rows M --cols N\n"
@@ -13,7 +15,9 @@ static const char gen_help[] =
     "       [mpirun -n P] pla gen --kind regression --rows M --cols N [--targets R]\n"
     "                             [--noise S] [--bias B] [--seed S] -o FILE[:/GROUP]\n"
     "       [mpirun -n P] pla gen --kind symmetric --eigenvalues SPEC [--rows N]\n"
-    "                             [--seed S] [--dtype T] -o FILE[:/GROUP]\n\n"
+    "                             [--seed S] [--dtype T] -o FILE[:/GROUP]\n"
+    "       [mpirun -n P] pla gen --kind spectrum --singular-values SPEC --rows M\n"
+    "                             --cols N [--seed S] [--dtype T] -o FILE[:/GROUP]\n\n"
     "Writes an M x N random matrix as dataset PATH of FILE (default /X; groups on\n"
     "the way are created).  Here -o names the dataset itself, not a group.  Every\n"
     "entry is a function of (seed, row, column) only: the same seed gives the same\n"
@@ -35,25 +39,43 @@ static const char gen_help[] =
     "                        v k times, for clusters), linear:LO:HI (N evenly\n"
     "                        spaced) or geometric:FIRST:RATIO (N values, decay for\n"
     "                        RATIO < 1); N is --rows, or the list's length\n"
-    "      (the spectrum kind is planned; not available in this version)\n"
+    "      --kind spectrum   a matrix with known singular values: under GROUP (-o\n"
+    "                        names the group here) A = U diag(s) V^T (M x N; U, V\n"
+    "                        with orthonormal columns from the QR of seeded normal\n"
+    "                        matrices) and singular_values (s, descending as\n"
+    "                        numpy.linalg.svd); a tall or wide A runs on a P x 1\n"
+    "                        grid unless --grid is given\n"
+    "      --singular-values SPEC spectrum: the K = min(M, N) values s_i, i = 0..K-1,\n"
+    "                        all >= 0: a list 3,2,1 of K values (v*k repeats v k\n"
+    "                        times), linear:HI:LO (K evenly spaced),\n"
+    "                        geometric:FIRST:RATIO (FIRST RATIO^i),\n"
+    "                        poly:FIRST:POWER (FIRST (1+i)^-POWER) or\n"
+    "                        lowrank:R:NOISE (1 for i < R, NOISE for i >= R;\n"
+    "                        R a whole number <= K, 0 <= NOISE <= 1)\n"
     "      --dist uniform    entries uniform on [0, 1) (default)\n"
     "      --dist normal     entries standard normal\n"
     "      --rows M          number of rows (M >= 1)\n"
     "      --cols N          number of columns (N >= 1)\n"
-    "The attributes of the dataset's group record kind, dist, rows, cols and seed.\n"
-    "Default block size: " CLI_STR(CLI_GEN_BLOCK) " (the file does not depend on it).\n";
+    "The attributes of the output group record the kind, the shape, the seed and\n"
+    "the kind's parameters (dist; targets, noise, bias; the SPEC).\n"
+    "Default block size: " CLI_STR(CLI_GEN_BLOCK) " (the random kind's file does not depend on it,\n"
+    "the other kinds' files only up to rounding).\n";
 
 typedef struct {
     const char *kind;
     pla_dist dist;
     int64_t rows, cols;
     gen_regression_args reg;
-    const char *eigenvalues;  /* symmetric: the SPEC */
-    double *w;                /* its values, ascending */
+    const char *eigenvalues;      /* symmetric: the SPEC */
+    const char *singular_values;  /* spectrum: the SPEC */
+    double *w;                    /* the SPEC's values (gen_values_parse) */
     int64_t n;
 } gen_args;
 
-enum { OPT_KIND, OPT_DIST, OPT_ROWS, OPT_COLS, OPT_TARGETS, OPT_NOISE, OPT_BIAS, OPT_EIGENVALUES };
+enum {
+    OPT_KIND, OPT_DIST, OPT_ROWS, OPT_COLS, OPT_TARGETS, OPT_NOISE, OPT_BIAS, OPT_EIGENVALUES,
+    OPT_SINGULAR_VALUES
+};
 
 static const cli_option gen_options[] = {
     { "kind", 0, 1, OPT_KIND },
@@ -64,6 +86,7 @@ static const cli_option gen_options[] = {
     { "noise", 0, 1, OPT_NOISE },
     { "bias", 0, 1, OPT_BIAS },
     { "eigenvalues", 0, 1, OPT_EIGENVALUES },
+    { "singular-values", 0, 1, OPT_SINGULAR_VALUES },
     { NULL, 0, 0, 0 },
 };
 
@@ -73,11 +96,8 @@ static pla_err gen_option(void *state, const cli_option *opt, const char *value,
     const int64_t max_dim = (int64_t)1 << 31;  /* ScaLAPACK indexes with 32-bit ints */
     switch (opt->id) {
     case OPT_KIND:
-        if (strcmp(value, "spectrum") == 0)
-            return cli_fail(msg, PLA_ERR_ARG,
-                            "--kind %s is not available yet in this version (pla %s): "
-                            "only --kind random, regression and symmetric are", value, pla_version_string());
-        if (strcmp(value, "random") != 0 && strcmp(value, "regression") != 0 && strcmp(value, "symmetric") != 0)
+        if (strcmp(value, "random") != 0 && strcmp(value, "regression") != 0 && strcmp(value, "symmetric") != 0
+            && strcmp(value, "spectrum") != 0)
             return cli_fail(msg, PLA_ERR_ARG,
                             "--kind must be random, spectrum, symmetric or regression, got '%s'", value);
         g->kind = value;
@@ -101,6 +121,7 @@ static pla_err gen_option(void *state, const cli_option *opt, const char *value,
     }
     case OPT_BIAS: return cli_parse_f64("--bias", value, &g->reg.bias, msg);
     case OPT_EIGENVALUES: g->eigenvalues = value; break;
+    case OPT_SINGULAR_VALUES: g->singular_values = value; break;
     default: break;
     }
     return PLA_OK;
@@ -138,9 +159,25 @@ static pla_err split_dataset(const cli_common *opt, gen_plan *p, cli_msg *msg)
 
 static pla_err check_usage(gen_args *g, const cli_common *opt, gen_plan *p, cli_msg *msg)
 {
-    const int symmetric = strcmp(g->kind, "symmetric") == 0;
+    const int symmetric = strcmp(g->kind, "symmetric") == 0, spectrum = strcmp(g->kind, "spectrum") == 0;
     if (g->eigenvalues != NULL && !symmetric)
         return cli_fail(msg, PLA_ERR_ARG, "--eigenvalues goes with --kind symmetric");
+    if (g->singular_values != NULL && !spectrum)
+        return cli_fail(msg, PLA_ERR_ARG, "--singular-values goes with --kind spectrum");
+    if (spectrum) {
+        if (g->singular_values == NULL)
+            return cli_fail(msg, PLA_ERR_ARG, "--kind spectrum needs --singular-values SPEC");
+        if (g->rows == 0 || g->cols == 0)
+            return cli_fail(msg, PLA_ERR_ARG, "--kind spectrum needs the shape: --rows M --cols N");
+        if (g->reg.targets != 1 || g->reg.noise != 0.0 || g->reg.bias != 0.0)
+            return cli_fail(msg, PLA_ERR_ARG, "--targets, --noise and --bias go with --kind regression");
+        if (opt->output == NULL)
+            return cli_fail(msg, PLA_ERR_ARG, "pla gen needs an output: -o FILE[:/GROUP]");
+        p->block = opt->block > 0 ? opt->block : CLI_GEN_BLOCK;
+        const int64_t k = g->rows < g->cols ? g->rows : g->cols;
+        pla_err err = gen_values_parse(GEN_SINGULAR_VALUES, g->singular_values, k, &g->w, &g->n, msg);
+        return err != PLA_OK ? err : cli_split_name("-o", opt->output, &p->file, msg);
+    }
     if (symmetric) {
         if (g->eigenvalues == NULL)
             return cli_fail(msg, PLA_ERR_ARG, "--kind symmetric needs --eigenvalues SPEC");
@@ -149,7 +186,7 @@ static pla_err check_usage(gen_args *g, const cli_common *opt, gen_plan *p, cli_
         if (opt->output == NULL)
             return cli_fail(msg, PLA_ERR_ARG, "pla gen needs an output: -o FILE[:/GROUP]");
         p->block = opt->block > 0 ? opt->block : CLI_GEN_BLOCK;
-        pla_err err = gen_symmetric_values(g->eigenvalues, g->rows, &g->w, &g->n, msg);
+        pla_err err = gen_values_parse(GEN_EIGENVALUES, g->eigenvalues, g->rows, &g->w, &g->n, msg);
         return err != PLA_OK ? err : cli_split_name("-o", opt->output, &p->file, msg);
     }
     if (g->rows == 0 || g->cols == 0)
@@ -224,6 +261,9 @@ static pla_err gen_check(void *state, const cli_common *opt, int64_t *block, cli
 static pla_err gen_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_common *opt, int64_t block)
 {
     gen_state *st = state;
+    if (strcmp(st->g.kind, "spectrum") == 0)  /* may change the grid: reports its context itself */
+        return gen_spectrum(rep, ctx, st->g.singular_values, st->g.w, st->g.rows, st->g.cols, opt, &st->p.file,
+                            block);
     report_context(rep, *ctx, block, opt->dtype);
     if (strcmp(st->g.kind, "symmetric") == 0)
         return gen_symmetric(rep, *ctx, st->g.eigenvalues, st->g.w, st->g.n, opt, &st->p.file, block);

@@ -13,6 +13,8 @@ static const char info_help[] =
     "       [mpirun -n P] pla info A --for qr [--mode r|economic] [--pivot]\n"
     "       [mpirun -n P] pla info A --for lstsq -b B [--solver S]\n"
     "       [mpirun -n P] pla info A --for eig [-b B] [-k K] [--no-vectors]\n"
+    "       [mpirun -n P] pla info A --for svd [-k K] [--method M] [--oversample P]\n"
+    "                     [--no-u] [--no-v]\n"
     "                     [--grid PxQ] [--block NB] [--dtype T] [--threads N]\n"
     "                                     memory per rank the command would need\n\n"
     "Shows shape (as h5py prints it), element type, layout (contiguous, chunked\n"
@@ -25,10 +27,12 @@ static const char info_help[] =
     "before reading anything when it would not fit.  info writes nothing: -o and\n"
     "--force do not apply.\n\n"
     "Options:\n"
-    "      --for CMD         estimate memory for pla CMD (gemm, qr, lstsq or eig)\n"
+    "      --for CMD         estimate memory for pla CMD (gemm, qr, lstsq, eig or svd)\n"
     "  -b, -c, --transa, --transb   the gemm operands (see pla gemm --help);\n"
     "                        -b is B for lstsq and eig\n"
     "  -k K, --no-vectors    as for pla eig (default: all eigenpairs)\n"
+    "  -k K, --method M, --oversample P, --no-u, --no-v   as for pla svd (default:\n"
+    "                        all triplets); the plan of each method is shown\n"
     "      --mode, --pivot   as for pla qr\n"
     "      --solver S        as for pla lstsq\n";
 
@@ -38,11 +42,14 @@ typedef struct {
     const char *b, *c;
     int transa, transb;
     int economic, pivot, qr_option, solver_set, eig_option, no_vectors;
-    int64_t k;
+    int svd_option, oversample_set, no_u, no_v;
+    int64_t k, oversample;
+    pla_svd_method method;
     pla_lstsq_solver solver;
 } info_args;
 
-enum { OPT_FOR, OPT_B, OPT_C, OPT_TRANSA, OPT_TRANSB, OPT_MODE, OPT_PIVOT, OPT_SOLVER, OPT_K, OPT_NOVEC };
+enum { OPT_FOR, OPT_B, OPT_C, OPT_TRANSA, OPT_TRANSB, OPT_MODE, OPT_PIVOT, OPT_SOLVER, OPT_K, OPT_NOVEC,
+       OPT_METHOD, OPT_OVERSAMPLE, OPT_NOU, OPT_NOV };
 
 static const cli_option info_options[] = {
     { "for", 0, 1, OPT_FOR },
@@ -55,6 +62,10 @@ static const cli_option info_options[] = {
     { "solver", 0, 1, OPT_SOLVER },
     { NULL, 'k', 1, OPT_K },
     { "no-vectors", 0, 0, OPT_NOVEC },
+    { "method", 0, 1, OPT_METHOD },
+    { "oversample", 0, 1, OPT_OVERSAMPLE },
+    { "no-u", 0, 0, OPT_NOU },
+    { "no-v", 0, 0, OPT_NOV },
     { NULL, 0, 0, 0 },
 };
 
@@ -64,16 +75,22 @@ static pla_err info_option(void *state, const cli_option *opt, const char *value
     switch (opt->id) {
     case OPT_FOR:
         if (strcmp(value, "gemm") != 0 && strcmp(value, "qr") != 0 && strcmp(value, "lstsq") != 0 &&
-            strcmp(value, "eig") != 0)
-            return cli_fail(msg, PLA_ERR_ARG, "--for takes gemm, qr, lstsq or eig, got '%s'", value);
+            strcmp(value, "eig") != 0 && strcmp(value, "svd") != 0)
+            return cli_fail(msg, PLA_ERR_ARG, "--for takes gemm, qr, lstsq, eig or svd, got '%s'", value);
         a->for_cmd = value;
         break;
     case OPT_MODE: a->qr_option = 1; return cli_qr_mode_parse(value, &a->economic, msg);
     case OPT_PIVOT: a->qr_option = a->pivot = 1; break;
     case OPT_SOLVER: a->solver_set = 1; return cli_lstsq_solver_parse(value, &a->solver, msg);
     case OPT_B: a->b = value; break;
-    case OPT_K: a->eig_option = 1; return cli_parse_i64("-k", value, 1, INT64_MAX, &a->k, msg);
+    case OPT_K: return cli_parse_i64("-k", value, 1, INT64_MAX, &a->k, msg);
     case OPT_NOVEC: a->eig_option = a->no_vectors = 1; break;
+    case OPT_METHOD: a->svd_option = 1; return cli_svd_method_parse(value, &a->method, msg);
+    case OPT_OVERSAMPLE:
+        a->svd_option = a->oversample_set = 1;
+        return cli_parse_i64("--oversample", value, 0, 1 << 30, &a->oversample, msg);
+    case OPT_NOU: a->svd_option = a->no_u = 1; break;
+    case OPT_NOV: a->svd_option = a->no_v = 1; break;
     case OPT_C: a->c = value; break;
     case OPT_TRANSA: a->transa = 1; break;
     case OPT_TRANSB: a->transb = 1; break;
@@ -108,13 +125,17 @@ static pla_err check_usage(const info_args *a, const cli_common *opt, info_plan 
         return cli_fail(msg, PLA_ERR_ARG, "pla info writes nothing: -o/--output and --force do not apply");
     const char *cmd = a->for_cmd ? a->for_cmd : "";
     const int gemm = strcmp(cmd, "gemm") == 0, qr = strcmp(cmd, "qr") == 0, lstsq = strcmp(cmd, "lstsq") == 0,
-              eig = strcmp(cmd, "eig") == 0;
+              eig = strcmp(cmd, "eig") == 0, svd = strcmp(cmd, "svd") == 0;
     if ((a->c || a->transa || a->transb) && !gemm)
         return cli_fail(msg, PLA_ERR_ARG, "-c, --transa and --transb go with --for gemm");
     if (a->b && !gemm && !lstsq && !eig)
         return cli_fail(msg, PLA_ERR_ARG, "-b goes with --for gemm, lstsq or eig");
     if (a->eig_option && !eig)
-        return cli_fail(msg, PLA_ERR_ARG, "-k and --no-vectors go with --for eig");
+        return cli_fail(msg, PLA_ERR_ARG, "--no-vectors goes with --for eig");
+    if (a->k > 0 && !eig && !svd)
+        return cli_fail(msg, PLA_ERR_ARG, "-k goes with --for eig or svd");
+    if (a->svd_option && !svd)
+        return cli_fail(msg, PLA_ERR_ARG, "--method, --oversample, --no-u and --no-v go with --for svd");
     if (a->qr_option && !qr)
         return cli_fail(msg, PLA_ERR_ARG, "--mode and --pivot go with --for qr");
     if (a->solver_set && !lstsq)
@@ -129,6 +150,7 @@ static pla_err check_usage(const info_args *a, const cli_common *opt, info_plan 
                : gemm         ? CLI_GEMM_BLOCK
                : qr           ? CLI_QR_BLOCK
                : eig          ? CLI_EIG_BLOCK
+               : svd          ? CLI_SVD_BLOCK
                               : CLI_LSTSQ_BLOCK;
     return PLA_OK;
 }
@@ -319,6 +341,67 @@ done:
     return err;
 }
 
+/* The per-rank bytes of a plan, part by part, as a JSON object. */
+static cJSON *plan_json(const cli_mem_plan *p)
+{
+    cJSON *per = cJSON_CreateObject();
+    for (int i = 0; i < p->nparts; ++i)
+        cJSON_AddNumberToObject(per, p->name[i], p->bytes[i]);
+    cJSON_AddNumberToObject(per, "total", p->total);
+    return per;
+}
+
+static pla_err estimate_svd(cli_report *rep, pla_ctx **pctx, const info_args *a, const cli_common *opt, info_plan *p)
+{
+    pla_err err = PLA_OK;
+    CLI_TRY(cli_inspect_matrix(*pctx, &p->a, &p->ia));
+    const int64_t m = p->ia.dims[0], n = p->ia.dims[1], r = m < n ? m : n, k = a->k > 0 ? a->k : r;
+    if (r == 0)
+        err = pla_ctx_fail(*pctx, PLA_ERR_DATA, "A = %s is %lldx%lld: the SVD needs at least one row and one column",
+                           p->a.display, (long long)m, (long long)n);
+    else if (k > r)
+        err = pla_ctx_fail(*pctx, PLA_ERR_DATA,
+                           "-k %lld is out of range: A = %s is %lldx%lld, so 1 <= k <= min(m, n) = %lld",
+                           (long long)k, p->a.display, (long long)m, (long long)n, (long long)r);
+    CLI_TRY(pla_ctx_agree(*pctx, err));
+    CLI_TRY(solver_grid(rep, pctx, opt, p, m >= 4 * n));
+    /* the method pla svd would run: --method, else auto's choice */
+    const pla_svd_method chosen = a->method != PLA_SVD_AUTO ? a->method
+                                  : a->k > 0               ? pla_svd_choose(m, n, k)
+                                                           : PLA_SVD_FULL;
+    const int64_t oversample = a->oversample_set ? a->oversample : pla_svd_defaults().oversample;
+    const pla_svd_method methods[3] = { PLA_SVD_FULL, PLA_SVD_RANDOMIZED, PLA_SVD_KRYLOV };
+    cli_mem_plan plans[3];
+    double avail = 0;
+    int use = 0;
+    for (int i = 0; i < 3; ++i) {
+        const cli_svd_what what = { methods[i], !a->no_u, !a->no_v, 0 };
+        cli_svd_memory(*pctx, m, n, k, oversample, -1, p->block, pla_dtype_size(opt->dtype), &what, &plans[i]);
+        use = methods[i] == chosen ? i : use;
+    }
+    CLI_TRY(pla_ctx_memory_per_rank(*pctx, &avail));
+    report_matrix(rep, "inputs", "A", p->a.display, m, n, p->ia.type);
+    report_text(rep, 0, "pla svd: %lld of %lld singular triplets of A (%lldx%lld)%s%s, method %s (%s), %s",
+                (long long)k, (long long)r, (long long)m, (long long)n, a->no_u ? ", no U" : "",
+                a->no_v ? ", no Vt" : "", pla_svd_method_name(chosen),
+                a->method != PLA_SVD_AUTO ? "--method" : "auto's choice", pla_dtype_name(opt->dtype));
+    for (int i = 0; i < 3; ++i) {
+        if (i == use)
+            continue;
+        char total[32];
+        cli_size_text(total, sizeof total, plans[i].total);
+        report_text(rep, 0, "  (--method %s would need about %s per rank)", pla_svd_method_name(methods[i]), total);
+    }
+    cli_mem_report(rep, &plans[use], avail);
+    cJSON *mem = cJSON_GetObjectItemCaseSensitive(report_json(rep), "memory");
+    cJSON_AddStringToObject(mem, "method", pla_svd_method_name(chosen));
+    cJSON *by = cJSON_AddObjectToObject(mem, "by_method");
+    for (int i = 0; i < 3; ++i)
+        cJSON_AddItemToObject(by, pla_svd_method_name(methods[i]), plan_json(&plans[i]));
+done:
+    return err;
+}
+
 typedef struct {
     info_args a;
     info_plan p;
@@ -342,6 +425,8 @@ static pla_err info_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_c
         return estimate_lstsq(rep, ctx, &st->a, opt, &st->p);
     if (cmd != NULL && strcmp(cmd, "eig") == 0)
         return estimate_eig(rep, *ctx, &st->a, opt, &st->p);
+    if (cmd != NULL && strcmp(cmd, "svd") == 0)
+        return estimate_svd(rep, ctx, &st->a, opt, &st->p);
     report_context(rep, *ctx, block, opt->dtype);
     return cmd ? estimate_gemm(rep, *ctx, &st->a, opt, &st->p) : describe(rep, *ctx, &st->p);
 }
@@ -351,5 +436,6 @@ int cmd_info(int argc, char **argv)
     static info_state state;  /* large name buffers: off the stack */
     static const cli_command command = { "info", info_help, &info_spec, info_check, info_run };
     memset(&state, 0, sizeof state);
+    state.a.method = PLA_SVD_AUTO;
     return cli_main(&command, &state, argc, argv);
 }

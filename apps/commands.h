@@ -10,3 +10,4 @@ int cmd_version(int argc, char **argv);
 int cmd_qr(int argc, char **argv);
 int cmd_lstsq(int argc, char **argv);
 int cmd_eig(int argc, char **argv);
+int cmd_svd(int argc, char **argv);

@@ -1,6 +1,6 @@
-/* Memory plans of the QR and least-squares commands, from what the library
-   allocates on each route (src/solvers/): estimates of the largest rank's
-   share, before anything is read. */
+/* Memory plans of the QR, least-squares, eigenvalue and SVD commands, from
+   what the library allocates on each route (src/solvers/): estimates of the
+   largest rank's share, before anything is read. */
 #include <stdio.h>
 #include <string.h>
 #include "solver_plans.h"
@@ -142,5 +142,101 @@ void cli_eig_memory(const pla_ctx *ctx, int64_t n, int64_t k, int64_t block, int
     cli_mem_add(p, "solver workspace", 2.0 * a + 8.0 * (double)n * es);
     if (w->vectors)
         cli_mem_add(p, "eigenvectors", cli_mem_local(n, k, block, block, nprow, npcol, es) * (w->check ? 3.0 : 1.0));
+    cli_mem_add_io(p);
+}
+
+pla_err cli_svd_method_parse(const char *value, pla_svd_method *method, cli_msg *msg)
+{
+    if (strcmp(value, "auto") == 0) *method = PLA_SVD_AUTO;
+    else if (strcmp(value, "full") == 0) *method = PLA_SVD_FULL;
+    else if (strcmp(value, "randomized") == 0) *method = PLA_SVD_RANDOMIZED;
+    else if (strcmp(value, "krylov") == 0) *method = PLA_SVD_KRYLOV;
+    else return cli_fail(msg, PLA_ERR_ARG, "--method must be auto, full, randomized or krylov, got '%s'", value);
+    return PLA_OK;
+}
+
+/* The SVD of an r x r triangle with k wanted vectors: on rank 0 by ?gesdd
+   (R, U_R and Vt_R gathered in float64, the first k rows of Vt_R, and the
+   workspace: about 4 r^2 + 7 r doubles and 8 r ints), or by p?gesvd on the
+   grid beyond PLA_SVD_SMALL_MAX (copies of R, U_R, Vt_R and about two local
+   shares of workspace).  Either way U_R (r x k) and Vt_R (k x r) end up
+   distributed. */
+static void svd_small(const pla_ctx *ctx, int64_t r, int64_t k, int vectors, int64_t block, int es, cli_mem_plan *p)
+{
+    int nprow = 1, npcol = 1;
+    pla_ctx_grid(ctx, &nprow, &npcol, NULL, NULL);
+    const double rr = (double)r * (double)r;
+    const double scattered = vectors ? cli_mem_local(r, k, block, block, nprow, npcol, es) +
+                                           cli_mem_local(k, r, block, block, nprow, npcol, es)
+                                     : 0.0;
+    if (r <= PLA_SVD_SMALL_MAX || pla_ctx_size(ctx) == 1) {
+        const double gathered = vectors ? 3.0 * rr + (double)k * (double)r : rr;
+        const double work = vectors ? 4.0 * rr + 7.0 * (double)r : 11.0 * (double)r;
+        cli_mem_add(p, "small SVD on rank 0", (gathered + work) * 8.0 + 8.0 * (double)r * 4.0 + scattered);
+    } else {
+        const double share = cli_mem_local(r, r, block, block, nprow, npcol, es);
+        cli_mem_add(p, "p?gesvd", (vectors ? 3.0 : 1.0) * share + 2.0 * share + scattered);
+    }
+}
+
+void cli_svd_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t k, int64_t oversample, int power_iters,
+                    int64_t block, int es, const cli_svd_what *w, cli_mem_plan *p)
+{
+    int nprow = 1, npcol = 1;
+    pla_ctx_grid(ctx, &nprow, &npcol, NULL, NULL);
+    /* the methods work on a tall matrix: A itself, or a transposed copy of a wide A */
+    const int wide = m < n;
+    const int64_t big = wide ? n : m, r = wide ? m : n;
+    const double a = cli_mem_local(m, n, block, block, nprow, npcol, es);
+    /* U and Vt; a wide A's factors are transposed into place (both orientations at once) */
+    const double uv = (cli_mem_local(m, k, block, block, nprow, npcol, es) +
+                       cli_mem_local(k, n, block, block, nprow, npcol, es)) * (wide ? 2.0 : 1.0);
+    *p = (cli_mem_plan){ .command = "svd" };
+    cli_mem_add(p, "A", a);
+    if (wide)
+        cli_mem_add(p, "A^T", cli_mem_local(n, m, block, block, nprow, npcol, es));
+    const int64_t l = k + oversample < r ? k + oversample : r;
+    /* on a P x 1 grid the products share an r x l block on every rank (src/solvers/svd_products.c) */
+    const double shared = npcol == 1 ? (double)r * (double)l * (8.0 + (es == 4 ? 4.0 : 0.0)) : 0.0;
+    if (w->method == PLA_SVD_KRYLOV) {
+        /* s steps of block Golub-Kahan-Lanczos: U_1 .. U_{s+1} (big x l), V_1 .. V_s (r x l) */
+        const int q = power_iters >= 0 ? power_iters : pla_svd_default_krylov_iters(m, n, k);
+        const int64_t fit = r / l > 1 ? r / l : 1, steps = q + 1 < fit ? q + 1 : fit;
+        const double wd = (double)(steps * l), hd = (double)((steps + 1) * l);
+        cli_mem_add(p, "Krylov basis", (double)(steps + 2) * cli_mem_local(big, l, block, block, nprow, npcol, es) +
+                                           (double)(steps + 1) * cli_mem_local(r, l, block, block, nprow, npcol, es) +
+                                           shared);
+        cli_mem_add(p, "QR workspace", (pla_qr_choose_shape(big, l) == PLA_QR_TSQR ? tsqr_buffers(ctx, l, es) : 0.0) +
+                                           cli_mem_local(l, l, block, block, nprow, npcol, es));
+        /* B ((s+1) l x s l) on every rank; on rank 0 its copy, U_B, V_B^T and ?gesdd's workspace; the
+           leading Ritz vectors on every rank */
+        cli_mem_add(p, "projected SVD", 8.0 * (hd * wd * 3.0 + wd * wd + 4.0 * wd * wd + 7.0 * wd +
+                                               (wd + (double)l) * (double)l + wd * (double)l) + 32.0 * wd);
+        cli_mem_add(p, "U and Vt", uv + 2.0 * cli_mem_local(r, k, block, block, nprow, npcol, es) +
+                                       cli_mem_local(big, k, block, block, nprow, npcol, es));
+    } else if (w->method == PLA_SVD_RANDOMIZED) {
+        /* Y, Q and Q U_B (big x l); Z = A^T Q and V_B (r x l) */
+        cli_mem_add(p, "sketches", 3.0 * cli_mem_local(big, l, block, block, nprow, npcol, es) +
+                                       2.0 * cli_mem_local(r, l, block, block, nprow, npcol, es) + shared);
+        cli_mem_add(p, "QR workspace", (pla_qr_choose_shape(big, l) == PLA_QR_TSQR ? tsqr_buffers(ctx, l, es) : 0.0) +
+                                           cli_mem_local(l, l, block, block, nprow, npcol, es));
+        svd_small(ctx, l, l, 1, block, es, p);
+        cli_mem_add(p, "U and Vt", uv + cli_mem_local(r, k, block, block, nprow, npcol, es));
+    } else {
+        const int vectors = w->want_u || w->want_vt;
+        const int tsqr = pla_qr_choose_shape(big, r) == PLA_QR_TSQR;
+        /* Householder factors a copy (which becomes Q); TSQR streams A and writes Q apart */
+        cli_mem_add(p, "Q and R", (vectors || !tsqr ? cli_mem_local(big, r, block, block, nprow, npcol, es) : 0.0) +
+                                      cli_mem_local(r, r, block, block, nprow, npcol, es) +
+                                      (tsqr ? (double)r * (double)r * es : 0.0));
+        if (tsqr)
+            cli_mem_add(p, "TSQR buffers", tsqr_buffers(ctx, r, es));
+        svd_small(ctx, r, k, vectors, block, es, p);
+        if (vectors)
+            cli_mem_add(p, "U and Vt", uv);
+    }
+    if (w->check)  /* A - U S Vt (all triplets), U S, and the k x k Gram matrices one at a time */
+        cli_mem_add(p, "check", (k == r ? a : 0.0) + cli_mem_local(m, k, block, block, nprow, npcol, es) +
+                                    cli_mem_local(k, k, block, block, nprow, npcol, es));
     cli_mem_add_io(p);
 }

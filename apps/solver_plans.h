@@ -1,7 +1,8 @@
 #pragma once
-/* What `pla qr` and `pla lstsq` hold in memory per rank, and the option
-   values they share with `pla info --for qr|lstsq`. */
+/* What `pla qr`, `pla lstsq`, `pla eig` and `pla svd` hold in memory per
+   rank, and the option values they share with `pla info --for CMD`. */
 #include "memory_plan.h"
+#include "pla/svd.h"
 
 typedef struct {
     int economic;   /* Q is written */
@@ -38,3 +39,20 @@ const char *cli_eig_reason(const pla_eig_opts *opts, int64_t n, pla_eig_solver u
 /* The plan of pla eig for k pairs of an n x n problem. */
 void cli_eig_memory(const pla_ctx *ctx, int64_t n, int64_t k, int64_t block, int es, const cli_eig_what *w,
                     cli_mem_plan *p);
+
+/* pla svd */
+#define CLI_SVD_BLOCK 64  /* svd, and pla info --for svd */
+
+typedef struct {
+    pla_svd_method method;  /* FULL, RANDOMIZED or KRYLOV: the method that will run */
+    int want_u, want_vt;    /* U / Vt written (either one: the full method computes both) */
+    int check;              /* --check: a copy of A and the Gram matrices */
+} cli_svd_what;
+
+/* "auto", "full", "randomized" or "krylov"; PLA_ERR_ARG with msg otherwise. */
+pla_err cli_svd_method_parse(const char *value, pla_svd_method *method, cli_msg *msg);
+/* The plan of pla svd for k triplets of an m x n matrix (oversample p: the
+   sketch or Krylov block has min(k + p, min(m, n)) columns; power_iters: the
+   Krylov method's blocks after the first, < 0 for its default). */
+void cli_svd_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t k, int64_t oversample, int power_iters,
+                    int64_t block, int es, const cli_svd_what *w, cli_mem_plan *p);

@@ -30,19 +30,20 @@ typedef enum {
 typedef struct {
     pla_svd_method method;
     int64_t k;          /* triplets wanted, 1 <= k <= min(m, n); 0 means min(m, n) */
-    int64_t oversample; /* randomized: extra sketch columns p (default 10) */
+    int64_t oversample; /* randomized, krylov: extra sketch columns p (default 10) */
     int power_iters;    /* randomized: q; < 0 means scikit-learn's rule: 7 when k < min(m, n) / 10, else 4;
                            krylov: the blocks after the first (< 0: pla_svd_default_krylov_iters) */
-    double tol;         /* randomized: > 0 keeps iterating (up to PLA_SVD_MAX_POWER_ITERS) until every
-                           residual is below tol */
-    uint64_t seed;      /* randomized: the sketch's seed (counter-based: the same for every grid) */
-    int want_u;         /* 0: U is not returned */
+    double tol;         /* randomized, krylov: > 0 keeps iterating (up to PLA_SVD_MAX_POWER_ITERS
+                           iterations or steps) until every residual is below tol */
+    uint64_t seed;      /* randomized, krylov: the sketch's seed (counter-based: the same for every grid) */
+    int want_u;         /* 0: U is not returned (the full method still forms it when Vt is wanted:
+                           the sign convention is read from U) */
     int want_vt;        /* 0: Vt is not returned */
 } pla_svd_opts;
 
 /* What a run did, the same on every rank. */
 typedef struct {
-    pla_svd_method method;  /* FULL or RANDOMIZED: the method that ran */
+    pla_svd_method method;  /* FULL, RANDOMIZED or KRYLOV: the method that ran */
     int qr_tsqr;            /* full: 1 when the QR step was TSQR */
     int small_on_one;       /* full: 1 when the small SVD ran on one process (?gesdd), 0 for p?gesvd */
     int power_iters;        /* randomized: power iterations done; krylov: blocks after the first */
@@ -60,7 +61,9 @@ const char *pla_svd_method_name(pla_svd_method method);
    collective; the same on every rank): the full method when k is 0 or
    min(m, n) = r, or when its cost (about 4 m r^2 flops) is at most that of
    the Krylov method (2 (q + 1) + 2 passes of 2 m r (k + p) flops, q and p the
-   defaults), i.e. r <= 5 (k + 10); the Krylov method otherwise. */
+   defaults), i.e. r <= 5 (k + 10); the Krylov method otherwise.  pla_svd's
+   own AUTO applies the same rule with the caller's oversample and
+   power_iters. */
 pla_svd_method pla_svd_choose(int64_t m, int64_t n, int64_t k);
 
 /* The power iterations the randomized method does by default for k triplets

@@ -334,7 +334,7 @@ pla_err pla__svd_krylov(const pla_mat *A, const pla_svd_opts *opts, int64_t k, d
             break;
         info->power_iters = done_steps - 1;
         info->converged = opts->tol > 0 && pla__svd_all_below(res, k, opts->tol);
-        if (opts->tol <= 0 || info->converged || done_steps > PLA_SVD_MAX_POWER_ITERS)
+        if (opts->tol <= 0 || info->converged || done_steps - 1 + steps > PLA_SVD_MAX_POWER_ITERS)
             break;
         pla_mat_destroy(&Omega);  /* restart from the b best Ritz vectors V Y(:, :b) */
         err = combine(lz.V, steps, y, b, &Omega);

@@ -486,8 +486,8 @@ def group_errors(s, work):
                 env={"PLA_MEMORY_LIMIT": "lots"}),
         # found while parsing, before any communication: one rank suffices
         Failure("no output named", gemm, EXIT_USAGE, ["-o"], np_=1),
-        Failure("gen --kind spectrum", ["gen", "--kind", "spectrum", "--rows", "4", "--cols", "4"] + o, EXIT_USAGE,
-                ["spectrum", "not available yet"], np_=1),
+        Failure("gen --kind spectrum without --singular-values", ["gen", "--kind", "spectrum", "--rows", "4", "--cols",
+                "4"] + o, EXIT_USAGE, ["--kind spectrum", "--singular-values"], np_=1),
     ]
     if 4 in NPROCS:
         cases.append(Failure("NaN only in rank 3's part (grid 2x2, block 4)",

@@ -269,6 +269,11 @@ void test_svd(tester *t)
                 randomized_case(t, ctx, method, dt, 60, 60, 64, 1, 0, grid);
             }
         }
+        tester_ctx_free(t, &ctx);
+        /* two threads per rank: the products split the long dimension between them */
+        ctx = tester_ctx(grids[g][0], grids[g][1], 2);
+        randomized_case(t, ctx, PLA_SVD_KRYLOV, PLA_F64, 3000, 40, 64, 5, 0, grid);
+        randomized_case(t, ctx, PLA_SVD_RANDOMIZED, PLA_F32, 3000, 40, 64, 5, 0, grid);
         auto_case(t, ctx, 120, 40, 5, grid);   /* full: r <= 5 (k + 10) */
         auto_case(t, ctx, 400, 200, 5, grid);  /* krylov */
         bad_args(t, ctx);

@@ -47,11 +47,12 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from runlib import log, loadavg, proc_times, cpu_busy, cache_value, med, per_round_ratio, spread
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -71,45 +72,13 @@ ISSUE_REF = {"trunc/peer/sk_rsvd_q4": (5.8, 1.7e-2), "trunc/peer/sk_rsvd_auto": 
 ISSUE_TARGET_ERR, ISSUE_TARGET_S = 4e-3, 5.0  # "e.g. 4e-3 in under 5 s"
 
 
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
-
-
-def _proc_times():
-    """{pid: (comm, utime + stime in clock ticks)} of every process now."""
-    out = {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % pid) as f:
-                text = f.read()
-        except OSError:
-            continue
-        comm = text[text.index("(") + 1:text.rindex(")")]
-        fields = text[text.rindex(")") + 2:].split()
-        out[int(pid)] = (comm, int(fields[11]) + int(fields[12]))
-    return out
-
-
-def _cpu_busy():
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    return sum(v) - v[3] - v[4], sum(v)  # busy (all but idle and iowait), total
-
-
 def busiest(count=4, seconds=2.0):
     """What else runs right now: the machine's CPU use over `seconds` and the processes using at least 5% of a
     core in that time, this runner excluded."""
     try:
-        b0, t0, p0 = _cpu_busy() + (_proc_times(),)
+        b0, t0, p0 = cpu_busy() + (proc_times(),)
         time.sleep(seconds)
-        b1, t1, p1 = _cpu_busy() + (_proc_times(),)
+        b1, t1, p1 = cpu_busy() + (proc_times(),)
     except (OSError, ValueError):
         return "?"
     hz = os.sysconf("SC_CLK_TCK")
@@ -132,27 +101,6 @@ def error_text(proc, limit=600):
     if mine:
         return " | ".join(dict.fromkeys(l[:limit] for l in mine[-3:]))
     return " ".join(lines)[-limit:] or "(no output)"
-
-
-def cache_value(build, key):
-    try:
-        with open(os.path.join(build, "CMakeCache.txt")) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
-    return None
-
-
-def med(v):
-    return statistics.median(v) if v else float("nan")
-
-
-def per_round_ratio(num, den, f=lambda d: d["median_s"]):
-    """Median over rounds of f(num[r]) / f(den[r]), pairing runs of the same round."""
-    by_round = {d["round"]: d for d in den}
-    return med([f(d) / f(by_round[d["round"]]) for d in num if d["round"] in by_round and f(by_round[d["round"]])])
 
 
 def sample_indices(k, s):
@@ -416,7 +364,7 @@ class Runner:
         if os.path.exists(res_path):
             os.remove(res_path)  # every run writes a new file
         t = time.perf_counter()
-        busy0, ru0 = _cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy0, ru0 = cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             proc = subprocess.run(argv, env=self.env(c["threads"]), capture_output=True, text=True,
                                   timeout=self.a.timeout)
@@ -425,7 +373,7 @@ class Runner:
             log("FAILED %s: timed out" % key)
             return None
         wall = time.perf_counter() - t
-        busy1, ru1 = _cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy1, ru1 = cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
         own = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
         other = max(0.0, ((busy1 - busy0) / os.sysconf("SC_CLK_TCK") - own) / wall) if wall > 0 else 0.0
         lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
@@ -592,11 +540,6 @@ def fmt(x, f="%.2f"):
 
 def fmt_e(x):
     return "%.1e" % x if x is not None and x == x else "-"
-
-
-def spread(v):
-    ts = [d["median_s"] for d in v]
-    return "%.2f..%.2f" % (min(ts), max(ts))
 
 
 def worst(v, field):

@@ -11,3 +11,4 @@ int cmd_qr(int argc, char **argv);
 int cmd_lstsq(int argc, char **argv);
 int cmd_eig(int argc, char **argv);
 int cmd_svd(int argc, char **argv);
+int cmd_pca(int argc, char **argv);

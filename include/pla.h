@@ -11,3 +11,4 @@
 #include "pla/lstsq.h"
 #include "pla/eig.h"
 #include "pla/svd.h"
+#include "pla/pca.h"

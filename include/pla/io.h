@@ -90,3 +90,15 @@ const char *pla_h5_version(void);
    (a right-hand side or target vector); 2-D datasets are read as they are. */
 PLA_NODISCARD pla_err pla_h5_read_columns(pla_ctx *ctx, const char *file, const char *path, pla_dtype dt,
                                           int64_t mb, int64_t nb, pla_mat **A);
+
+/* Reads a 1-D (or scalar) numeric dataset whole on every rank into a new
+   array *v of *n doubles (free() it); checked for NaN/Inf as pla_h5_read.
+   PLA_ERR_DATA for a missing dataset or one of more dimensions. */
+PLA_NODISCARD pla_err pla_h5_read_vector(pla_ctx *ctx, const char *file, const char *path, int64_t *n,
+                                         double **v);
+/* Reads the numeric scalar attribute `name` of the group or dataset `path`
+   ("" or NULL: the root group) on every rank: *found = 1 and *value, or
+   *found = 0 when there is no such attribute.  PLA_ERR_DATA when the file or
+   object cannot be opened or the attribute is not one number. */
+PLA_NODISCARD pla_err pla_h5_read_attr_f64(pla_ctx *ctx, const char *file, const char *path, const char *name,
+                                           double *value, int *found);

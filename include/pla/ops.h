@@ -30,6 +30,9 @@ PLA_NODISCARD pla_err pla_col_sumsq(const pla_mat *A, const double *shift, doubl
 /* Not collective (local work only).  A(i, j) -= shift[j] for every element;
    shift holds n values, the same on every rank. */
 PLA_NODISCARD pla_err pla_col_shift(pla_mat *A, const double *shift);
+/* Not collective (local work only).  A(i, j) *= factor[j] for every element;
+   factor holds n values, the same on every rank. */
+PLA_NODISCARD pla_err pla_col_scale(pla_mat *A, const double *factor);
 /* Collective.  B(:, j) := A(:, perm[j]) for j < n (0-based; perm the same on
    every rank); A and B of the same shape and type, any distributions over
    the same processes.  One column move per column: meant for checks and

@@ -1,6 +1,7 @@
-/* 1-D datasets as single-column matrices (targets, right-hand sides).  A
-   vector is small next to the matrices it goes with: every rank reads it
-   whole (read-only, independent access) and keeps its own rows. */
+/* Small reads: 1-D datasets as single-column matrices (targets, right-hand
+   sides) or as plain arrays (a fitted model's vectors), and numeric
+   attributes.  Such data is small next to the matrices it goes with: every
+   rank reads it whole (read-only, independent access). */
 #include <hdf5.h>
 #include <math.h>
 #include <stdlib.h>
@@ -59,4 +60,69 @@ done:
         pla_mat_destroy(A);
     free(v);
     return err;
+}
+
+pla_err pla_h5_read_vector(pla_ctx *ctx, const char *file, const char *path, int64_t *n, double **v)
+{
+    pla_err err = PLA_OK;
+    pla_h5_dset_info info;
+    herr_t rc = -1;
+    *v = NULL;
+    *n = 0;
+    PLA_TRY(pla_h5_inspect(ctx, file, path, &info));
+    PLA_CHECK(ctx, info.ndims <= 1 && info.is_numeric, PLA_ERR_DATA,
+              "dataset %s in %s must be a numeric vector or scalar; it is %d-D %s", info.path, file, info.ndims,
+              info.type);
+    *n = info.ndims == 1 ? info.dims[0] : 1;
+    *v = pla__malloc(ctx, (size_t)(*n > 0 ? *n : 1) * sizeof **v);
+    PLA_CHECK(ctx, *v != NULL, PLA_ERR_MEM, "out of memory reading the %lld-vector %s", (long long)*n, info.path);
+    H5E_BEGIN_TRY { rc = read_vector(file, info.path, *v); } H5E_END_TRY;
+    PLA_CHECK(ctx, rc >= 0, PLA_ERR_DATA, "cannot read dataset %s in %s", info.path, file);
+    for (int64_t i = 0; i < *n; ++i)
+        PLA_CHECK(ctx, isfinite((*v)[i]), PLA_ERR_DATA, "dataset %s in %s holds %s at %lld", info.path, file,
+                  isnan((*v)[i]) ? "NaN" : "Inf", (long long)i);
+done:
+    err = pla__agree(ctx, err);
+    if (err != PLA_OK) {
+        free(*v);
+        *v = NULL;
+    }
+    return err;
+}
+
+/* Reads the numeric scalar attribute `name` of object `path`: 1 when read, 0
+   when absent, -1 when the file, the object or the value cannot be read. */
+static int read_attr(const char *file, const char *path, const char *name, double *value)
+{
+    int found = -1;
+    hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t o = f >= 0 ? H5Oopen(f, path, H5P_DEFAULT) : -1;
+    htri_t exists = o >= 0 ? H5Aexists(o, name) : -1;
+    if (exists == 0)
+        found = 0;
+    if (exists > 0) {
+        hid_t a = H5Aopen(o, name, H5P_DEFAULT);
+        hid_t space = a >= 0 ? H5Aget_space(a) : -1;
+        if (space >= 0 && H5Sget_simple_extent_npoints(space) == 1 &&
+            H5Aread(a, H5T_NATIVE_DOUBLE, value) >= 0)
+            found = 1;
+        if (space >= 0) H5Sclose(space);
+        if (a >= 0) H5Aclose(a);
+    }
+    if (o >= 0) H5Oclose(o);
+    if (f >= 0) H5Fclose(f);
+    return found;
+}
+
+pla_err pla_h5_read_attr_f64(pla_ctx *ctx, const char *file, const char *path, const char *name, double *value,
+                             int *found)
+{
+    pla_err err = PLA_OK;
+    int got = -1;
+    H5E_BEGIN_TRY { got = read_attr(file, path && *path ? path : "/", name, value); } H5E_END_TRY;
+    PLA_CHECK(ctx, got >= 0, PLA_ERR_DATA, "cannot read attribute %s of %s in %s as a number", name,
+              path && *path ? path : "/", file);
+    *found = got;
+done:
+    return pla__agree(ctx, err);
 }

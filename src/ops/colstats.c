@@ -74,3 +74,19 @@ pla_err pla_col_shift(pla_mat *A, const double *shift)
     }
     return PLA_OK;
 }
+
+pla_err pla_col_scale(pla_mat *A, const double *factor)
+{
+#pragma omp parallel for schedule(static)
+    for (int64_t jl = 0; jl < A->nloc; ++jl) {
+        const double f = factor[pla_mat_col_l2g(A, jl)];
+        if (A->dt == PLA_F64) {
+            double *a = (double *)A->data + jl * A->lld;
+            for (int64_t il = 0; il < A->mloc; ++il) a[il] *= f;
+        } else {
+            float *a = (float *)A->data + jl * A->lld;
+            for (int64_t il = 0; il < A->mloc; ++il) a[il] = (float)((double)a[il] * f);
+        }
+    }
+    return PLA_OK;
+}

@@ -12,3 +12,4 @@ int cmd_lstsq(int argc, char **argv);
 int cmd_eig(int argc, char **argv);
 int cmd_svd(int argc, char **argv);
 int cmd_pca(int argc, char **argv);
+int cmd_plot(int argc, char **argv);

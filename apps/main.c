@@ -19,6 +19,7 @@ static const command commands[] = {
     { "eig", cmd_eig, "symmetric eigenvalues and eigenvectors (all, a subset, or of A x = w B x)" },
     { "svd", cmd_svd, "singular value decomposition: all triplets, or the k largest (full, block Krylov, randomized)" },
     { "pca", cmd_pca, "principal component analysis with scikit-learn's conventions; transform with a fitted model" },
+    { "plot", cmd_plot, "SVG pictures of a pla pca output: scree plot, or the scores of two components" },
     { "gen", cmd_gen, "generate a random matrix into an HDF5 file, in parallel" },
     { "info", cmd_info, "describe datasets; memory per rank a command would need" },
     { "version", cmd_version, "versions of pla and the libraries it runs on" },

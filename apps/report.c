@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "report.h"
 
 /* Arguments are shell-quoted only when they need it, so the line can be re-run. */
@@ -141,6 +142,26 @@ pla_err report_agree_phases(cli_report *r, pla_ctx *ctx, const char *name, doubl
     cJSON_AddNumberToObject(timings, "total", t[n]);
     if (seconds && name && strcmp(name, "total") == 0)
         *seconds = t[n];
+    return report_peak_memory(r, ctx);
+}
+
+pla_err report_peak_memory(cli_report *r, pla_ctx *ctx)
+{
+    struct rusage use;
+    double mb = getrusage(RUSAGE_SELF, &use) == 0 ? (double)use.ru_maxrss / 1024.0 : 0.0;  /* Linux: KiB */
+    double sum = mb, max = mb;
+    pla_err err = pla_ctx_allreduce_sum(ctx, &sum, 1);
+    if (err == PLA_OK)
+        err = pla_ctx_allreduce_max(ctx, &max, 1);
+    if (err != PLA_OK)
+        return err;
+    cJSON *mem = cJSON_GetObjectItemCaseSensitive(r->root, "memory");
+    if (mem == NULL)
+        mem = cJSON_AddObjectToObject(r->root, "memory");
+    cJSON_DeleteItemFromObjectCaseSensitive(mem, "peak_rss_mb_max_rank");
+    cJSON_DeleteItemFromObjectCaseSensitive(mem, "peak_rss_mb_sum");
+    cJSON_AddNumberToObject(mem, "peak_rss_mb_max_rank", max);
+    cJSON_AddNumberToObject(mem, "peak_rss_mb_sum", sum);
     return PLA_OK;
 }
 

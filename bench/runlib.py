@@ -61,3 +61,57 @@ def per_round_ratio(num, den, f=lambda d: d["median_s"]):
 def spread(v):
     ts = [d["median_s"] for d in v]
     return "%.2f..%.2f" % (min(ts), max(ts))
+
+
+# ---- added for pca_run.py (the runners above keep their own copies) ----------------
+def busiest(count=4, seconds=2.0):
+    """What else runs right now: the machine's CPU use over `seconds` and the processes using at least 5% of a
+    core in that time, this process excluded."""
+    import time
+    try:
+        b0, t0, p0 = cpu_busy() + (proc_times(),)
+        time.sleep(seconds)
+        b1, t1, p1 = cpu_busy() + (proc_times(),)
+    except (OSError, ValueError):
+        return "?"
+    hz = os.sysconf("SC_CLK_TCK")
+    me = os.getpid()
+    by_name = {}
+    for pid, (comm, ticks) in p1.items():
+        if pid != me:
+            by_name[comm] = by_name.get(comm, 0) + ticks - (p0[pid][1] if pid in p0 else 0)
+    use = sorted(((t / (hz * seconds) * 100.0, c) for c, t in by_name.items() if t > 0), reverse=True)
+    procs = ", ".join("%s %.0f%%" % (c, u) for u, c in use[:count] if u >= 5.0) or "no other process above 5% of a core"
+    return "machine %.0f%% busy over %g s (%d cores); %s" % (
+        100.0 * (b1 - b0) / max(1, t1 - t0), seconds, os.cpu_count(), procs)
+
+
+def error_text(proc, limit=600):
+    """The tool's own error lines from a finished subprocess.run(..., text=True), not mpirun's banner."""
+    lines = [l.strip() for l in ((proc.stderr or "") + "\n" + (proc.stdout or "")).splitlines() if l.strip()]
+    mine = [l for l in lines if ("error" in l.lower() or "Traceback" in l or "SystemExit" in l)
+            and not l.startswith(("{", "---", "mpirun", "Primary job")) and "non-zero" not in l]
+    if mine:
+        return " | ".join(dict.fromkeys(l[:limit] for l in mine[-3:]))
+    return " ".join(lines)[-limit:] or "(no output)"
+
+
+TIME_V = "/usr/bin/time"
+
+
+def time_v_prefix(path):
+    """argv prefix running a command under GNU time -v writing its report to path ([] without /usr/bin/time)."""
+    return [TIME_V, "-v", "-o", path] if os.access(TIME_V, os.X_OK) else []
+
+
+def time_v_max_rss_mb(path):
+    """"Maximum resident set size" of a GNU time -v report, MiB (None when absent).  Linux reports the largest
+    single process among the command and the descendants it waited for, not their sum."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if "Maximum resident set size" in line:
+                    return int(line.rsplit(":", 1)[1]) / 1024.0
+    except (OSError, ValueError):
+        pass
+    return None

@@ -39,6 +39,8 @@ packages=(
     libelpa-dev                                   # ELPA eigensolvers (optional backend of pla eig)
     python3 python3-numpy python3-scipy           # cross-checks in tests and benchmarks
     python3-h5py python3-h5py-serial python3-sklearn python3-dask
+    librsvg2-bin                                  # renders pla plot's SVGs in the tests
+    slurmctld slurmd slurm-client munge           # the single-node Slurm of the slurm tests
 )
 
 log() { echo "setup.sh: $*"; }

@@ -97,6 +97,9 @@ pla_err pla__pca_covariance(const pla_mat *X, const pla_pca_opts *opts, pla_pca_
     pla_eig_opts eo = pla_eig_defaults();
     eo.lower = 0;
     if (want < n) {
+        /* MRRR: the Krylov eigensolver that auto picks for a few extreme pairs
+           needs many steps on the slowly decaying spectra of data covariances */
+        eo.solver = PLA_EIG_MRRR;
         eo.range = PLA_EIG_RANGE_INDEX;
         eo.il = n - want;
         eo.iu = n - 1;

@@ -4,6 +4,7 @@
 #include "command.h"
 #include "commands.h"
 #include "gemm_shapes.h"
+#include "pca_plan.h"
 #include "solver_plans.h"
 
 static const char info_help[] =
@@ -42,14 +43,16 @@ typedef struct {
     const char *b, *c;
     int transa, transb;
     int economic, pivot, qr_option, solver_set, eig_option, no_vectors;
-    int svd_option, oversample_set, no_u, no_v;
+    int svd_option, oversample_set, no_u, no_v, scores;
+    const char *solver_text;  /* --solver: lstsq's or pca's, parsed once --for is known */
     int64_t k, oversample;
     pla_svd_method method;
     pla_lstsq_solver solver;
+    pla_pca_solver pca_solver;
 } info_args;
 
 enum { OPT_FOR, OPT_B, OPT_C, OPT_TRANSA, OPT_TRANSB, OPT_MODE, OPT_PIVOT, OPT_SOLVER, OPT_K, OPT_NOVEC,
-       OPT_METHOD, OPT_OVERSAMPLE, OPT_NOU, OPT_NOV };
+       OPT_METHOD, OPT_OVERSAMPLE, OPT_NOU, OPT_NOV, OPT_SCORES };
 
 static const cli_option info_options[] = {
     { "for", 0, 1, OPT_FOR },
@@ -66,6 +69,7 @@ static const cli_option info_options[] = {
     { "oversample", 0, 1, OPT_OVERSAMPLE },
     { "no-u", 0, 0, OPT_NOU },
     { "no-v", 0, 0, OPT_NOV },
+    { "scores", 0, 0, OPT_SCORES },
     { NULL, 0, 0, 0 },
 };
 
@@ -75,13 +79,14 @@ static pla_err info_option(void *state, const cli_option *opt, const char *value
     switch (opt->id) {
     case OPT_FOR:
         if (strcmp(value, "gemm") != 0 && strcmp(value, "qr") != 0 && strcmp(value, "lstsq") != 0 &&
-            strcmp(value, "eig") != 0 && strcmp(value, "svd") != 0)
-            return cli_fail(msg, PLA_ERR_ARG, "--for takes gemm, qr, lstsq, eig or svd, got '%s'", value);
+            strcmp(value, "eig") != 0 && strcmp(value, "svd") != 0 && strcmp(value, "pca") != 0)
+            return cli_fail(msg, PLA_ERR_ARG, "--for takes gemm, qr, lstsq, eig, svd or pca, got '%s'", value);
         a->for_cmd = value;
         break;
     case OPT_MODE: a->qr_option = 1; return cli_qr_mode_parse(value, &a->economic, msg);
     case OPT_PIVOT: a->qr_option = a->pivot = 1; break;
-    case OPT_SOLVER: a->solver_set = 1; return cli_lstsq_solver_parse(value, &a->solver, msg);
+    case OPT_SOLVER: a->solver_set = 1; a->solver_text = value; break;
+    case OPT_SCORES: a->scores = 1; break;
     case OPT_B: a->b = value; break;
     case OPT_K: return cli_parse_i64("-k", value, 1, INT64_MAX, &a->k, msg);
     case OPT_NOVEC: a->eig_option = a->no_vectors = 1; break;
@@ -116,7 +121,7 @@ typedef struct {
     int64_t block;
 } info_plan;
 
-static pla_err check_usage(const info_args *a, const cli_common *opt, info_plan *p, cli_msg *msg)
+static pla_err check_usage(info_args *a, const cli_common *opt, info_plan *p, cli_msg *msg)
 {
     pla_err err = PLA_OK;
     if (a->target == NULL)
@@ -125,21 +130,27 @@ static pla_err check_usage(const info_args *a, const cli_common *opt, info_plan 
         return cli_fail(msg, PLA_ERR_ARG, "pla info writes nothing: -o/--output and --force do not apply");
     const char *cmd = a->for_cmd ? a->for_cmd : "";
     const int gemm = strcmp(cmd, "gemm") == 0, qr = strcmp(cmd, "qr") == 0, lstsq = strcmp(cmd, "lstsq") == 0,
-              eig = strcmp(cmd, "eig") == 0, svd = strcmp(cmd, "svd") == 0;
+              eig = strcmp(cmd, "eig") == 0, svd = strcmp(cmd, "svd") == 0, pca = strcmp(cmd, "pca") == 0;
     if ((a->c || a->transa || a->transb) && !gemm)
         return cli_fail(msg, PLA_ERR_ARG, "-c, --transa and --transb go with --for gemm");
     if (a->b && !gemm && !lstsq && !eig)
         return cli_fail(msg, PLA_ERR_ARG, "-b goes with --for gemm, lstsq or eig");
     if (a->eig_option && !eig)
         return cli_fail(msg, PLA_ERR_ARG, "--no-vectors goes with --for eig");
-    if (a->k > 0 && !eig && !svd)
-        return cli_fail(msg, PLA_ERR_ARG, "-k goes with --for eig or svd");
+    if (a->k > 0 && !eig && !svd && !pca)
+        return cli_fail(msg, PLA_ERR_ARG, "-k goes with --for eig, svd or pca");
+    if (a->scores && !pca)
+        return cli_fail(msg, PLA_ERR_ARG, "--scores goes with --for pca");
     if (a->svd_option && !svd)
         return cli_fail(msg, PLA_ERR_ARG, "--method, --oversample, --no-u and --no-v go with --for svd");
     if (a->qr_option && !qr)
         return cli_fail(msg, PLA_ERR_ARG, "--mode and --pivot go with --for qr");
-    if (a->solver_set && !lstsq)
-        return cli_fail(msg, PLA_ERR_ARG, "--solver goes with --for lstsq");
+    if (a->solver_set && !lstsq && !pca)
+        return cli_fail(msg, PLA_ERR_ARG, "--solver goes with --for lstsq or pca");
+    if (a->solver_set && lstsq && (err = cli_lstsq_solver_parse(a->solver_text, &a->solver, msg)) != PLA_OK)
+        return err;
+    if (a->solver_set && pca && (err = cli_pca_solver_parse(a->solver_text, &a->pca_solver, msg)) != PLA_OK)
+        return err;
     if ((gemm || lstsq) && a->b == NULL)
         return cli_fail(msg, PLA_ERR_ARG, "--for %s needs the other operand: -b FILE[:/PATH]", cmd);
     if ((err = cli_split_name("FILE", a->target, &p->a, msg)) != PLA_OK ||
@@ -151,6 +162,7 @@ static pla_err check_usage(const info_args *a, const cli_common *opt, info_plan 
                : qr           ? CLI_QR_BLOCK
                : eig          ? CLI_EIG_BLOCK
                : svd          ? CLI_SVD_BLOCK
+               : pca          ? CLI_PCA_BLOCK
                               : CLI_LSTSQ_BLOCK;
     return PLA_OK;
 }
@@ -402,6 +414,55 @@ done:
     return err;
 }
 
+static pla_err estimate_pca(cli_report *rep, pla_ctx **pctx, const info_args *a, const cli_common *opt, info_plan *p)
+{
+    pla_err err = PLA_OK;
+    CLI_TRY(cli_inspect_matrix(*pctx, &p->a, &p->ia));
+    const int64_t m = p->ia.dims[0], n = p->ia.dims[1], r = m < n ? m : n, k = a->k > 0 ? a->k : r;
+    if (m < 2 || n < 1)
+        err = pla_ctx_fail(*pctx, PLA_ERR_DATA, "X = %s is %lldx%lld: PCA needs at least 2 samples (rows) and 1 "
+                           "feature (column)", p->a.display, (long long)m, (long long)n);
+    else if (k > r)
+        err = pla_ctx_fail(*pctx, PLA_ERR_DATA,
+                           "-k %lld is out of range: X = %s is %lldx%lld, so 1 <= k <= min(m, n) = %lld",
+                           (long long)k, p->a.display, (long long)m, (long long)n, (long long)r);
+    CLI_TRY(pla_ctx_agree(*pctx, err));
+    CLI_TRY(solver_grid(rep, pctx, opt, p, m >= 4 * n));
+    const pla_pca_solver chosen = a->solver_set && a->pca_solver != PLA_PCA_AUTO ? a->pca_solver
+                                                                                : pla_pca_choose(m, n, a->k);
+    const pla_pca_solver solvers[3] = { PLA_PCA_COVARIANCE, PLA_PCA_FULL, PLA_PCA_RANDOMIZED };
+    const pla_pca_opts d = pla_pca_defaults();
+    cli_mem_plan plans[3];
+    double avail = 0;
+    int use = 0;
+    for (int i = 0; i < 3; ++i) {
+        const cli_pca_what what = { solvers[i], k, a->scores, d.sketch, d.oversample, d.power_iters };
+        cli_pca_memory(*pctx, m, n, p->block, pla_dtype_size(opt->dtype), &what, &plans[i]);
+        use = solvers[i] == chosen ? i : use;
+    }
+    CLI_TRY(pla_ctx_memory_per_rank(*pctx, &avail));
+    report_matrix(rep, "inputs", "X", p->a.display, m, n, p->ia.type);
+    report_text(rep, 0, "pla pca: %lld of %lld components of X (%lldx%lld)%s, solver %s (%s), %s", (long long)k,
+                (long long)r, (long long)m, (long long)n, a->scores ? " with scores" : "",
+                pla_pca_solver_name(chosen), a->solver_set ? "--solver" : "auto's choice",
+                pla_dtype_name(opt->dtype));
+    for (int i = 0; i < 3; ++i) {
+        if (i == use)
+            continue;
+        char total[32];
+        cli_size_text(total, sizeof total, plans[i].total);
+        report_text(rep, 0, "  (--solver %s would need about %s per rank)", pla_pca_solver_name(solvers[i]), total);
+    }
+    cli_mem_report(rep, &plans[use], avail);
+    cJSON *mem = cJSON_GetObjectItemCaseSensitive(report_json(rep), "memory");
+    cJSON_AddStringToObject(mem, "solver", pla_pca_solver_name(chosen));
+    cJSON *by = cJSON_AddObjectToObject(mem, "by_solver");
+    for (int i = 0; i < 3; ++i)
+        cJSON_AddItemToObject(by, pla_pca_solver_name(solvers[i]), plan_json(&plans[i]));
+done:
+    return err;
+}
+
 typedef struct {
     info_args a;
     info_plan p;
@@ -427,6 +488,8 @@ static pla_err info_run(cli_report *rep, pla_ctx **ctx, void *state, const cli_c
         return estimate_eig(rep, *ctx, &st->a, opt, &st->p);
     if (cmd != NULL && strcmp(cmd, "svd") == 0)
         return estimate_svd(rep, ctx, &st->a, opt, &st->p);
+    if (cmd != NULL && strcmp(cmd, "pca") == 0)
+        return estimate_pca(rep, ctx, &st->a, opt, &st->p);
     report_context(rep, *ctx, block, opt->dtype);
     return cmd ? estimate_gemm(rep, *ctx, &st->a, opt, &st->p) : describe(rep, *ctx, &st->p);
 }

@@ -329,6 +329,12 @@ def group_errors(s, work):
         Failure("pca without -o", base, EXIT_USAGE, ["-o"], np_=1),
         Failure("pca not enough memory", base + o, EXIT_RESOURCE, ["pla pca needs about", "per rank"],
                 json_too=True, env={"PLA_MEMORY_LIMIT": "4K"}),
+        Failure("info --for pca, -k beyond min(m, n)", ["info", f"{f}:/wine", "--for", "pca", "-k", "14"], EXIT_DATA,
+                ["-k 14", "out of range"]),
+        Failure("info --scores without --for pca", ["info", f"{f}:/wine", "--for", "svd", "--scores"], EXIT_USAGE,
+                ["--scores", "--for pca"], np_=1),
+        Failure("info --for pca, bad --solver", ["info", f"{f}:/wine", "--for", "pca", "--solver", "qr"], EXIT_USAGE,
+                ["--solver", "covariance"], np_=1),
         Failure("pca existing output without --force", base + ["-o", "exists.h5"], EXIT_OUTPUT,
                 ["exists.h5", "--force"], out="exists.h5", setup=existing_output("exists.h5", "mean")),
     ]
@@ -338,6 +344,11 @@ def group_errors(s, work):
              os.path.join(work, "const.h5")])
     s.check(r.rc == 0 and "1 constant column" in r.err and "left unscaled" in r.err,
             "pca constant column with --scale: a warning, no error", r.describe())
+    r = pla(["info", f"{os.path.join(work, 'in.h5')}:/wine", "--for", "pca", "-k", "3", "--scores", "--json"])
+    mem = (r.json() or {}).get("memory", {})
+    s.check(r.rc == 0 and mem.get("solver") == "covariance" and set(mem.get("by_solver", {})) ==
+            {"covariance", "full", "randomized"} and mem.get("per_rank_bytes", {}).get("total", 0) > 0,
+            "pla info --for pca: the plan of auto's solver and of each solver", r.describe())
     r = pla(["pca", "--help"])
     s.check(r.rc == 0 and "pla pca -i X" in r.out and "--variance F" in r.out and "--model FIT" in r.out,
             "pla pca --help", r.describe())

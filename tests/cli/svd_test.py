@@ -463,7 +463,7 @@ def group_errors(s, work):
         Failure("info --method without --for svd", ["info", f"{f}:/known", "--for", "qr", "--method", "full"],
                 EXIT_USAGE, ["--for svd"], np_=1),
         Failure("info -k with --for qr", ["info", f"{f}:/known", "--for", "qr", "-k", "3"], EXIT_USAGE,
-                ["-k", "eig or svd"], np_=1),
+                ["-k", "--for eig, svd or pca"], np_=1),
     ]
     run_failures(s, work, cases)
     # `pla svd --help` and the command list

@@ -115,7 +115,7 @@ int main(int argc, char **argv)
     }
     struct { const char *name; void (*run)(tester *); } suites[] = {
         { "rng", test_rng }, { "move", test_moves }, { "norm", test_norms },
-        { "gemm", test_gemm }, { "errors", test_errors }, { "qr", test_qr }, { "qrcp", test_qrcp }, { "lstsq", test_lstsq }, { "eig", test_eig }, { "eig_krylov", test_eig_krylov }, { "svd", test_svd },
+        { "gemm", test_gemm }, { "errors", test_errors }, { "qr", test_qr }, { "qrcp", test_qrcp }, { "lstsq", test_lstsq }, { "eig", test_eig }, { "eig_krylov", test_eig_krylov }, { "svd", test_svd }, { "pca", test_pca },
     };
     int ran = 0;
     for (size_t s = 0; s < sizeof suites / sizeof suites[0]; ++s)

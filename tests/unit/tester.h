@@ -48,3 +48,4 @@ void test_lstsq(tester *t);
 void test_eig(tester *t);
 void test_eig_krylov(tester *t);
 void test_svd(tester *t);
+void test_pca(tester *t);

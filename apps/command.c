@@ -1,6 +1,7 @@
 /* The subcommand runner: one place for help, parsing, context and exit. */
 #include <stdio.h>
 #include "command.h"
+#include "signals.h"
 
 int cli_main(const cli_command *c, void *state, int argc, char **argv)
 {
@@ -24,10 +25,12 @@ int cli_main(const cli_command *c, void *state, int argc, char **argv)
     if (err != PLA_OK)
         return report_finish(&rep, err, msg.text, hint);
     report_options(&rep, &opt);
+    cli_signals_watch(c->name, opt.output, opt.json);  /* SIGTERM/SIGINT: stop, leave no output */
 
     err = cli_open_context(&opt, block, &ctx);
     if (err == PLA_OK)
         err = c->run(&rep, &ctx, state, &opt, block);
+    cli_signals_done();  /* the output is committed or discarded */
     int code = report_finish(&rep, err, pla_ctx_errmsg(ctx), NULL);
     if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)
         code = 1;

@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-configs=(mpi noelpa serial sanitize)
+configs=(serial mpi noelpa sanitize)  # serial first: the slurm test compares the MPI build with it
 [[ ${#only[@]} -eq 0 ]] || configs=("${only[@]}")
 
 bash "$repo/scripts/setup.sh" --no-build || { echo "test.sh: setup failed" >&2; exit 1; }

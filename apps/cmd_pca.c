@@ -8,6 +8,7 @@
 #include <string.h>
 #include "commands.h"
 #include "pca_cli.h"
+#include "solver_plans.h"
 
 static const char pca_help[] =
     "usage: [mpirun -n P] pla pca -i X [-k K | --variance F] [--solver auto|full|randomized|covariance]\n"
@@ -80,7 +81,6 @@ static pla_err pca_option(void *state, const cli_option *opt, const char *value,
 {
     pca_args *a = state;
     pla_err err = PLA_OK;
-    int64_t v = 0;
     switch (opt->id) {
     case OPT_IN: a->input = value; break;
     case OPT_K:
@@ -109,22 +109,9 @@ static pla_err pca_option(void *state, const cli_option *opt, const char *value,
         else if (strcmp(value, "subspace") == 0) a->o.sketch = PLA_SVD_RANDOMIZED;
         else err = cli_fail(msg, PLA_ERR_ARG, "--sketch must be krylov or subspace, got '%s'", value);
         break;
-    case OPT_OVERSAMPLE:
-        a->oversample_set = 1;
-        err = cli_parse_i64("--oversample", value, 0, 1 << 30, &a->o.oversample, msg);
-        break;
-    case OPT_POWER:
-        a->power_set = 1;
-        err = cli_parse_i64("--power-iters", value, 0, PLA_SVD_MAX_POWER_ITERS, &v, msg);
-        a->o.power_iters = (int)v;
-        break;
-    case OPT_TOL:
-        a->tol_set = 1;
-        err = cli_parse_f64("--tol", value, &a->o.tol, msg);
-        if (err == PLA_OK && !(a->o.tol > 0 && a->o.tol < 1))
-            err = cli_fail(msg, PLA_ERR_ARG, "--tol must be in (0, 1) (residuals are relative to s_1), got '%s'",
-                           value);
-        break;
+    case OPT_OVERSAMPLE: a->oversample_set = 1; err = cli_oversample_parse(value, &a->o.oversample, msg); break;
+    case OPT_POWER: a->power_set = 1; err = cli_power_iters_parse(value, &a->o.power_iters, msg); break;
+    case OPT_TOL: a->tol_set = 1; err = cli_tol_parse(value, &a->o.tol, msg); break;
     default: break;
     }
     return err;

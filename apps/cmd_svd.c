@@ -79,7 +79,6 @@ static pla_err svd_option(void *state, const cli_option *opt, const char *value,
 {
     svd_args *a = state;
     pla_err err = PLA_OK;
-    int64_t v = 0;
     switch (opt->id) {
     case OPT_IN: a->input = value; break;
     case OPT_K:
@@ -90,22 +89,9 @@ static pla_err svd_option(void *state, const cli_option *opt, const char *value,
                            value);
         break;
     case OPT_METHOD: err = cli_svd_method_parse(value, &a->o.method, msg); break;
-    case OPT_OVERSAMPLE:
-        a->oversample_set = 1;
-        err = cli_parse_i64("--oversample", value, 0, 1 << 30, &a->o.oversample, msg);
-        break;
-    case OPT_POWER:
-        a->power_set = 1;
-        err = cli_parse_i64("--power-iters", value, 0, PLA_SVD_MAX_POWER_ITERS, &v, msg);
-        a->o.power_iters = (int)v;
-        break;
-    case OPT_TOL:
-        a->tol_set = 1;
-        err = cli_parse_f64("--tol", value, &a->tol, msg);
-        if (err == PLA_OK && !(a->tol > 0 && a->tol < 1))
-            err = cli_fail(msg, PLA_ERR_ARG, "--tol must be in (0, 1) (residuals are relative to s_1), got '%s'",
-                           value);
-        break;
+    case OPT_OVERSAMPLE: a->oversample_set = 1; err = cli_oversample_parse(value, &a->o.oversample, msg); break;
+    case OPT_POWER: a->power_set = 1; err = cli_power_iters_parse(value, &a->o.power_iters, msg); break;
+    case OPT_TOL: a->tol_set = 1; err = cli_tol_parse(value, &a->tol, msg); break;
     case OPT_NOU: a->o.want_u = 0; break;
     case OPT_NOV: a->o.want_vt = 0; break;
     case OPT_CHECK: a->check = 1; break;

@@ -11,7 +11,9 @@ static const char version_help[] =
     "Prints the pla version, whether this is the MPI or the single-process build,\n"
     "and the MPI, ScaLAPACK, HDF5 and BLAS libraries in use, with the BLAS kernel\n"
     "set (OpenBLAS core) that runs.  OPENBLAS_CORETYPE, when set, forces a kernel\n"
-    "set that may be slower than what OpenBLAS would detect: it is shown.\n\n"
+    "set that may be slower than what OpenBLAS would detect: it is shown.  The\n"
+    "layout line gives the ranks (per node), the threads per rank (OMP_NUM_THREADS,\n"
+    "else 1: what --threads defaults to), the CPUs of a node and the binding.\n\n"
     "Options:\n"
     "      --json   print the same as one JSON object\n"
     "  -h, --help   print this help\n";
@@ -40,6 +42,22 @@ int cmd_version(int argc, char **argv)
     cJSON *blas = cJSON_GetObjectItemCaseSensitive(root, "blas");
     if (coretype)
         cJSON_AddStringToObject(blas, "openblas_coretype", coretype);
+    /* the layout: a context over every rank, as the commands make one */
+    pla_ctx_opts o = PLA_CTX_OPTS_DEFAULT;
+    pla_ctx *ctx = NULL;
+    pla_layout l;
+    o.nthreads = cli_default_threads();
+    pla_err err = pla_ctx_create(&o, &ctx);
+    if (err == PLA_OK)
+        err = report_layout(&rep, ctx);
+    if (err == PLA_OK)
+        err = pla_ctx_layout(ctx, &l);
+    if (err != PLA_OK) {
+        int code = report_finish(&rep, err, ctx ? pla_ctx_errmsg(ctx) : "cannot create a context", NULL);
+        if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)
+            code = 1;
+        return code;
+    }
     if (rep.rank == 0 && !rep.json) {
         printf("pla %s (%s build)\n", pla_version_string(), pla_build_kind());
         printf("  MPI        %s\n", pla_mpi_version());
@@ -51,6 +69,14 @@ int cmd_version(int argc, char **argv)
             printf(" (forced by OPENBLAS_CORETYPE=%s; unset it to let OpenBLAS pick the"
                    " kernels for this CPU)", coretype);
         printf("\n");
+        printf("  Layout     %d rank%s (%d node%s, at most %d per node) x %d thread%s; %d CPU%s per node; %s "
+               "(rank 0 on CPU%s %s)\n", l.ranks, l.ranks == 1 ? "" : "s", l.nodes, l.nodes == 1 ? "" : "s",
+               l.ranks_per_node, l.threads, l.threads == 1 ? "" : "s", l.cpus_per_node,
+               l.cpus_per_node == 1 ? "" : "s", l.bound ? "bound" : "not bound", l.cpus_rank0 == 1 ? "" : "s",
+               l.cpus_text);
     }
-    return report_finish(&rep, PLA_OK, NULL, NULL);
+    int code = report_finish(&rep, PLA_OK, NULL, NULL);
+    if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)
+        code = 1;
+    return code;
 }

@@ -29,6 +29,8 @@ int cli_main(const cli_command *c, void *state, int argc, char **argv)
 
     err = cli_open_context(&opt, block, &ctx);
     if (err == PLA_OK)
+        err = report_layout(&rep, ctx);
+    if (err == PLA_OK)
         err = c->run(&rep, &ctx, state, &opt, block);
     cli_signals_done();  /* the output is committed or discarded */
     int code = report_finish(&rep, err, pla_ctx_errmsg(ctx), NULL);

@@ -115,7 +115,7 @@ pla_err cli_parse_dtype(const char *opt, const char *s, pla_dtype *dt, cli_msg *
 }
 
 /* OMP_NUM_THREADS may be a nested list ("4,2"): its first entry counts here. */
-static int default_threads(void)
+int cli_default_threads(void)
 {
     const char *env = getenv("OMP_NUM_THREADS");
     if (env == NULL)
@@ -251,7 +251,7 @@ pla_err cli_parse(const cli_spec *spec, int argc, char **argv, int first, cli_co
 {
     pla_err err = PLA_OK;
     int only_positional = 0;
-    *c = (cli_common){ .dtype = PLA_F64, .threads = default_threads() };
+    *c = (cli_common){ .dtype = PLA_F64, .threads = cli_default_threads() };
     for (int i = first; i < argc && err == PLA_OK; ++i) {
         const char *arg = argv[i];
         if (only_positional || arg[0] != '-' || strcmp(arg, "-") == 0)

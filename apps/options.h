@@ -45,6 +45,9 @@ typedef struct {
     int progress;        /* --progress, or stderr is a terminal (and not -q) */
 } cli_common;
 
+/* The default of --threads: OMP_NUM_THREADS (its first value), else 1. */
+int cli_default_threads(void);
+
 /* One option of a subcommand. */
 typedef struct {
     const char *name;  /* long name without the dashes, or NULL: short only */

@@ -30,8 +30,12 @@ void cli_pca_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t block, int
         const double c = cli_mem_local(n, n, block, block, nprow, npcol, es);
         *p = (cli_mem_plan){ .command = "pca" };
         cli_mem_add(p, "X", x);
-        /* on a P x 1 grid each rank forms its X^T X whole, and the packed sum */
-        cli_mem_add(p, "X^T X", c + (npcol == 1 ? (double)n * (double)n * es + 4.0 * (double)n * (double)(n + 1) : 0.0));
+        /* on a P x 1 grid each rank forms its X^T X whole (one per thread for few columns:
+           src/solvers/pca_covariance.c), and the packed sum */
+        const int threads = pla_ctx_threads(ctx) > 0 ? pla_ctx_threads(ctx) : 1;
+        const double copies = n <= 512 ? (double)threads : 1.0;
+        cli_mem_add(p, "X^T X", c + (npcol == 1 ? copies * (double)n * (double)n * es + 4.0 * (double)n * (double)(n + 1)
+                                              : 0.0));
         /* the eigensolver's copy and workspace, its n x n eigenvectors when all are wanted */
         cli_mem_add(p, "eigensolver", 3.0 * c + (k == r ? c : cli_mem_local(n, k, block, block, nprow, npcol, es)));
         /* V twice, the components, X V (the scores) and V shared for the product */

@@ -145,6 +145,30 @@ pla_err report_agree_phases(cli_report *r, pla_ctx *ctx, const char *name, doubl
     return report_peak_memory(r, ctx);
 }
 
+pla_err report_layout(cli_report *r, pla_ctx *ctx)
+{
+    pla_layout l;
+    pla_err err = pla_ctx_layout(ctx, &l);
+    if (err != PLA_OK)
+        return err;
+    cJSON_DeleteItemFromObjectCaseSensitive(r->root, "layout");
+    cJSON *o = cJSON_AddObjectToObject(r->root, "layout");
+    cJSON_AddNumberToObject(o, "ranks", l.ranks);
+    cJSON_AddNumberToObject(o, "threads_per_rank", l.threads);
+    cJSON_AddNumberToObject(o, "nodes", l.nodes);
+    cJSON_AddNumberToObject(o, "ranks_per_node", l.ranks_per_node);
+    cJSON_AddNumberToObject(o, "cpus_per_node", l.cpus_per_node);
+    cJSON_AddStringToObject(o, "binding", l.bound ? "bound" : "unbound");
+    cJSON_AddStringToObject(o, "rank0_cpus", l.cpus_text);
+    cJSON_AddBoolToObject(o, "oversubscribed", l.excess > 0);
+    if (l.excess > 0)
+        report_warning(r, "%d rank%s x %d thread%s on a node with %d CPU%s: the CPUs are oversubscribed, which slows "
+                       "every rank down (use fewer ranks per node or fewer --threads)", l.ranks_per_node,
+                       l.ranks_per_node == 1 ? "" : "s", l.threads, l.threads == 1 ? "" : "s", l.cpus_per_node,
+                       l.cpus_per_node == 1 ? "" : "s");
+    return PLA_OK;
+}
+
 pla_err report_peak_memory(cli_report *r, pla_ctx *ctx)
 {
     struct rusage use;

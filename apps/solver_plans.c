@@ -155,6 +155,27 @@ pla_err cli_svd_method_parse(const char *value, pla_svd_method *method, cli_msg 
     return PLA_OK;
 }
 
+pla_err cli_oversample_parse(const char *value, int64_t *oversample, cli_msg *msg)
+{
+    return cli_parse_i64("--oversample", value, 0, 1 << 30, oversample, msg);
+}
+
+pla_err cli_power_iters_parse(const char *value, int *power_iters, cli_msg *msg)
+{
+    int64_t v = 0;
+    pla_err err = cli_parse_i64("--power-iters", value, 0, PLA_SVD_MAX_POWER_ITERS, &v, msg);
+    *power_iters = (int)v;
+    return err;
+}
+
+pla_err cli_tol_parse(const char *value, double *tol, cli_msg *msg)
+{
+    pla_err err = cli_parse_f64("--tol", value, tol, msg);
+    if (err == PLA_OK && !(*tol > 0 && *tol < 1))
+        err = cli_fail(msg, PLA_ERR_ARG, "--tol must be in (0, 1) (residuals are relative to s_1), got '%s'", value);
+    return err;
+}
+
 /* The SVD of an r x r triangle with k wanted vectors: on rank 0 by ?gesdd
    (R, U_R and Vt_R gathered in float64, the first k rows of Vt_R, and the
    workspace: about 4 r^2 + 7 r doubles and 8 r ints), or by p?gesvd on the

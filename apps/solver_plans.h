@@ -51,6 +51,12 @@ typedef struct {
 
 /* "auto", "full", "randomized" or "krylov"; PLA_ERR_ARG with msg otherwise. */
 pla_err cli_svd_method_parse(const char *value, pla_svd_method *method, cli_msg *msg);
+/* The sketching methods' options, shared by pla svd and pla pca:
+   --oversample P (P >= 0), --power-iters Q (0..PLA_SVD_MAX_POWER_ITERS) and
+   --tol T (0 < T < 1).  PLA_ERR_ARG with msg otherwise. */
+pla_err cli_oversample_parse(const char *value, int64_t *oversample, cli_msg *msg);
+pla_err cli_power_iters_parse(const char *value, int *power_iters, cli_msg *msg);
+pla_err cli_tol_parse(const char *value, double *tol, cli_msg *msg);
 /* The plan of pla svd for k triplets of an m x n matrix (oversample p: the
    sketch or Krylov block has min(k + p, min(m, n)) columns; power_iters: the
    Krylov method's blocks after the first, < 0 for its default). */

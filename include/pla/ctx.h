@@ -81,6 +81,22 @@ pla_err pla_ctx_fail(pla_ctx *ctx, pla_err code, const char *fmt, ...)
    T suffixes) replaces the measurement.  *bytes = 0 when it cannot be told. */
 PLA_NODISCARD pla_err pla_ctx_memory_per_rank(pla_ctx *ctx, double *bytes);
 
+/* How the context's ranks sit on the nodes, from their CPU affinity masks
+   (so a Slurm allocation or cgroup counts only the CPUs the job may use). */
+typedef struct {
+    int ranks, threads;   /* ranks in the context; OpenMP/BLAS threads per rank (at least 1) */
+    int nodes;            /* nodes the ranks span */
+    int ranks_per_node;   /* the most ranks on one node */
+    int cpus_per_node;    /* the fewest CPUs that the ranks of one node may run on together */
+    int excess;           /* the most ranks x threads - CPUs over the nodes: > 0 is oversubscribed */
+    int bound;            /* 1 when every rank is bound to fewer CPUs than its node has online */
+    int cpus_rank0;       /* how many CPUs rank 0 may run on */
+    char cpus_text[64];   /* which: "0-3,8" */
+} pla_layout;
+
+/* Collective.  The same *layout on every rank. */
+PLA_NODISCARD pla_err pla_ctx_layout(pla_ctx *ctx, pla_layout *layout);
+
 /* Collective reductions and broadcasts on the context, usable in both builds. */
 PLA_NODISCARD pla_err pla_ctx_allreduce_sum(pla_ctx *ctx, double *v, int count);
 PLA_NODISCARD pla_err pla_ctx_allreduce_max(pla_ctx *ctx, double *v, int count);

@@ -194,6 +194,23 @@ def reference(d, a, b, c=None, transa=False, transb=False, alpha=1.0, beta=1.0):
 
 # ---- group: basics --------------------------------------------------------------
 
+def check_oversubscription(s, work):
+    """More ranks x threads than CPUs on the node: one warning from rank 0,
+    the run goes on; none when everything fits."""
+    cpus = len(os.sched_getaffinity(0))
+    out = os.path.join(work, "layout.h5")
+    many = pla(["gen", "--rows", "5", "--cols", "5", "-o", out, "--threads", str(cpus + 1), "--json"], 1)
+    few = pla(["gen", "--rows", "5", "--cols", "5", "-o", out, "--force", "--threads", "1", "--json"], 1)
+    lay = (many.json() or {}).get("layout", {})
+    warned = [ln for ln in many.err.splitlines() if ln.startswith("pla: warning:") and "oversubscribed" in ln]
+    s.check(many.rc == 0 and len(warned) == 1 and lay.get("oversubscribed") is True
+            and lay.get("threads_per_rank") == cpus + 1 and "oversubscribed" in " ".join((many.json() or {})
+                                                                                        .get("warnings", [])),
+            f"--threads {cpus + 1} on {cpus} CPUs: one oversubscription warning", many.describe())
+    s.check(few.rc == 0 and "oversubscribed" not in few.err and (few.json() or {}).get("layout", {})
+            .get("oversubscribed") is False, "--threads 1, one rank: no oversubscription warning", few.describe())
+
+
 def group_basics(s, work):
     np_ = 2 if 2 in NPROCS else NPROCS[0]
     commands = ("gemm", "gen", "info", "version")
@@ -240,6 +257,14 @@ def group_basics(s, work):
             "pla version --json", r.describe())
     s.check(version_forced.rc == 0 and "OPENBLAS_CORETYPE=Haswell" in version_forced.out,
             "--version shows a forced OPENBLAS_CORETYPE", version_forced.describe())
+    lay = (obj or {}).get("layout", {})
+    s.check(lay.get("ranks") == np_ and lay.get("threads_per_rank") == 1 and lay.get("nodes") == 1
+            and lay.get("ranks_per_node") == np_ and lay.get("cpus_per_node", 0) >= 1
+            and lay.get("binding") in ("bound", "unbound") and lay.get("rank0_cpus"),
+            "pla version --json: the layout (ranks, threads, node, CPUs, binding)", repr(lay))
+    s.check(f"{np_} rank" in version.out and "thread" in version.out and "CPU" in version.out,
+            "--version prints the layout", version.describe())
+    check_oversubscription(s, work)
 
     for (args, message, hint), r in zip(usage_cases, usage):
         errs = r.error_lines()

@@ -287,5 +287,11 @@ void test_pca(tester *t)
         agree_case(t, ctx, 80, 20, 8, 0.999, grid);
         bad_args(t, ctx);
         tester_ctx_free(t, &ctx);
+        /* two threads per rank: X^T X of few columns splits the rows between them */
+        ctx = tester_ctx(grids[g][0], grids[g][1], 2);
+        for (int s = 0; s < 3; ++s)
+            fit_case(t, ctx, solvers[s], PLA_F64, 3000, 20, 64, 5, 0, 0, grid);
+        fit_case(t, ctx, PLA_PCA_COVARIANCE, PLA_F32, 3000, 20, 64, 5, 1, 0, grid);
+        tester_ctx_free(t, &ctx);
     }
 }

@@ -77,8 +77,9 @@ void cli_lstsq_memory(const pla_ctx *ctx, int64_t m, int64_t n, int64_t r, int64
         cli_mem_add(p, "TSQR buffers", tsqr_buffers(ctx, w, es));
     else if (solver == PLA_LSTSQ_QR)
         cli_mem_add(p, "[A B]", cli_mem_local(m, w, block, block, nprow, npcol, es));
-    else
-        cli_mem_add(p, "Gram matrix", cli_mem_local(w, w, block, block, nprow, npcol, es));
+    else  /* the normal route stacks [A B] (centered with an intercept), then its Gram matrix */
+        cli_mem_add(p, "[A B] and its Gram matrix", cli_mem_local(m, w, block, block, nprow, npcol, es) +
+                                                        cli_mem_local(w, w, block, block, nprow, npcol, es));
     /* the factor gathered to rank 0 in float64 for the small solve, and its workspace */
     cli_mem_add(p, "small solve", 4.0 * (double)w * (double)w * 8.0);
     cli_mem_add(p, "residual", cli_mem_local(m, r, block, block, nprow, npcol, es));

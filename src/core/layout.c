@@ -62,10 +62,11 @@ pla_err pla_ctx_layout(pla_ctx *ctx, pla_layout *out)
     const int own = own_cpus(mine);
     const long online = sysconf(_SC_NPROCESSORS_ONLN);
     const int threads = ctx->nthreads > 0 ? ctx->nthreads : 1;
-    int on_node = 1, node_cpus = own, leaders = 1;
+    int node_cpus = own;
     memcpy(node_mask, mine, sizeof mine);
     memset(out, 0, sizeof *out);
 #if PLA_HAVE_MPI
+    int on_node = 1, leaders = 1;
     MPI_Comm node = MPI_COMM_NULL;
     if (MPI_Comm_split_type(ctx->comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) == MPI_SUCCESS) {
         int node_rank = 0;
@@ -87,12 +88,12 @@ pla_err pla_ctx_layout(pla_ctx *ctx, pla_layout *out)
     out->bound = r[3] == 0;
     out->nodes = r[4];
 #else
+    node_cpus = popcount(node_mask);  /* one process: its own CPUs */
     out->ranks_per_node = 1;
     out->cpus_per_node = node_cpus;
     out->excess = threads - node_cpus;
     out->bound = own < online;
     out->nodes = 1;
-    (void)leaders;
 #endif
     out->ranks = ctx->size;
     out->threads = threads;

@@ -31,6 +31,8 @@ import time
 import h5py
 import numpy as np
 
+from checks import check, summary
+
 BIN = os.path.realpath(os.environ["PLA_BIN"])
 LAUNCH = os.environ.get("PLA_MPIEXEC", "").split()
 NP = 2 if LAUNCH else 1
@@ -41,18 +43,6 @@ for var, value in (("OMPI_ALLOW_RUN_AS_ROOT", "1"), ("OMPI_ALLOW_RUN_AS_ROOT_CON
 EXIT_STOPPED = 124
 STOP_WITHIN = 20.0  # seconds from the signal to the end of every rank
 
-failures = []
-passed = 0
-
-
-def check(ok, what, detail=""):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL {what}" + (f"\n     {detail}" if detail else ""), flush=True)
-    return ok
 
 
 def launch_cmd(args):
@@ -132,7 +122,7 @@ def run_and_signal(tmp, name, args, trigger, sig, target, to_launcher=False):
         for p in ([proc.pid] if to_launcher and LAUNCH else ranks):
             os.kill(p, sig)
         try:
-            rc = proc.wait(timeout=STOP_WITHIN + 10)
+            proc.wait(timeout=STOP_WITHIN + 10)
         except subprocess.TimeoutExpired:
             check(False, f"{name}: pla ends after the signal", f"still running after {STOP_WITHIN + 10} s: a hang")
             return None
@@ -236,8 +226,7 @@ def main():
             check(False, f"{name}: a.h5 still readable", str(e))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"sigterm_test: {passed} checks passed, {len(failures)} failed", flush=True)
-    return 1 if failures or passed == 0 else 0
+    return summary("sigterm_test")
 
 
 if __name__ == "__main__":

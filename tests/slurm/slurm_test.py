@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 
+from checks import check, failures, summary
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 SCRIPTS = os.path.join(REPO, "slurm")
@@ -40,18 +42,6 @@ SKIP = 77
 KINDS = ["gemm", "qr", "lstsq", "eig", "svd", "pca", "array"]
 COMMON_MARK = "# ---- common part:"
 
-failures = []
-passed = 0
-
-
-def check(ok, what, detail=""):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL {what}" + (f"\n     {detail}" if detail else ""), flush=True)
-    return ok
 
 
 def log(msg):
@@ -90,8 +80,7 @@ def lint():
     for needed in ("srun --mpi=pmix --cpu-bind=cores", "--cpus-per-task=\"$threads\"", "OMP_NUM_THREADS=$threads",
                    "OMP_PLACES", "OMP_PROC_BIND", "trap 'forward TERM' TERM", "scancel --signal=", "--json"):
         check(all(needed in t for t in commons.values()), f"common part: {needed}")
-    print(f"slurm_test lint: {passed} checks passed, {len(failures)} failed", flush=True)
-    return 1 if failures or passed == 0 else 0
+    return summary("slurm_test lint")
 
 
 # ---- the cluster ------------------------------------------------------------------
@@ -719,8 +708,7 @@ def run():
             print(f"kept {root} (logs: {jobs_dir}, {cluster.root}/log)", flush=True)
         else:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"slurm_test: {passed} checks passed, {len(failures)} failed, {time.monotonic() - t0:.0f} s", flush=True)
-    return 1 if failures or passed == 0 else 0
+    return summary("slurm_test", f", {time.monotonic() - t0:.0f} s")
 
 
 if __name__ == "__main__":

@@ -39,18 +39,17 @@ section); eigenvectors: on s = 8 columns spread evenly over the k found, max_j
 1e-10 is marked WRONG (a fast wrong answer shows).
 """
 import argparse
-import datetime
 import json
 import os
-import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-from runlib import log, loadavg, proc_times, cpu_busy, cache_value, med, per_round_ratio, spread
+import runlib
+from runlib import (log, loadavg, med, per_round_ratio, spread, busiest, build_has_mpi, bench_env, mpi_launch,
+                    layouts, timed_run, pla_version, sample_indices, run_lines, activity_lines, list_section)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -71,47 +70,16 @@ MATRIX_TEXT = {
 }
 
 
-def busiest(count=4, seconds=2.0):
-    """What else runs right now (other agents' compilers on a shared machine): the machine's CPU use over
-    `seconds` and the processes using at least 5% of a core in that time, this runner excluded."""
-    try:
-        b0, t0, p0 = cpu_busy() + (proc_times(),)
-        time.sleep(seconds)
-        b1, t1, p1 = cpu_busy() + (proc_times(),)
-    except (OSError, ValueError):
-        return "?"
-    hz = os.sysconf("SC_CLK_TCK")
-    me = os.getpid()
-    by_name = {}
-    for pid, (comm, ticks) in p1.items():  # a process born in the window counts whole; short-lived ones vanish
-        if pid != me:
-            by_name[comm] = by_name.get(comm, 0) + ticks - (p0[pid][1] if pid in p0 else 0)
-    use = sorted(((t / (hz * seconds) * 100.0, c) for c, t in by_name.items() if t > 0), reverse=True)
-    procs = ", ".join("%s %.0f%%" % (c, u) for u, c in use[:count] if u >= 5.0) or "no other process above 5% of a core"
-    return "machine %.0f%% busy over %g s (%d cores); %s" % (
-        100.0 * (b1 - b0) / max(1, t1 - t0), seconds, os.cpu_count(), procs)
-
-
 def error_text(proc, limit=600):
-    """The tool's own error lines (pla's `pla: error:`, ScaLAPACK's, Python's last line), not mpirun's banner."""
-    lines = [l.strip() for l in (proc.stderr + "\n" + proc.stdout).splitlines() if l.strip()]
-    mine = [l for l in lines if "error" in l.lower() and not l.startswith(("{", "---", "mpirun", "Primary job"))
-            and "non-zero" not in l]
-    if mine:
-        return " | ".join(dict.fromkeys(l[:limit] for l in mine[-3:]))  # the same line from every rank: once
-    return " ".join(lines)[-limit:] or "(no output)"
-
-
-def sample_columns(k, s):
-    s = min(s, k)
-    return [i * (k - 1) // (s - 1) if s > 1 else 0 for i in range(s)]
+    """runlib.error_text without Python's Traceback and SystemExit lines (what this runner has always quoted)."""
+    return runlib.error_text(proc, limit, tracebacks=False)
 
 
 class Runner:
     def __init__(self, args):
         self.a = args
         self.build = os.path.abspath(args.build)
-        self.mpi = (cache_value(self.build, "PLA_WITH_MPI") or "ON").upper() in ("ON", "1", "TRUE", "YES")
+        self.mpi = build_has_mpi(self.build)
         self.pla = os.path.join(self.build, "pla")
         self.raw = os.path.join(self.build, "bench", "eig_raw")
         self.mpirun = shutil.which("mpirun") if self.mpi else None
@@ -126,21 +94,13 @@ class Runner:
 
     # ---- environments and command lines -----------------------------------
     def env(self, threads):
-        e = dict(os.environ)
-        e.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-                 HDF5_USE_FILE_LOCKING="FALSE", OMP_NUM_THREADS=str(threads))
-        e.pop("OPENBLAS_NUM_THREADS", None)  # the OpenMP OpenBLAS follows OMP_NUM_THREADS
-        return e
+        return bench_env(threads)
 
     def launch(self, ranks, threads):
-        if not self.mpi:
-            return []
-        bind = "core" if threads == 1 else "none"
-        return [self.mpirun, "-n", str(ranks), "--bind-to", bind, "-x", "OMP_NUM_THREADS=%d" % threads]
+        return mpi_launch(self.mpi, self.mpirun, ranks, threads)
 
     def layouts(self):
-        two = [("2r", 2, 1)] if self.mpi else []
-        return two + [("1r2t", 1, 2)]
+        return layouts(self.mpi)
 
     # ---- matrices and probes --------------------------------------------------
     def run_plain(self, what, argv, threads=2):
@@ -289,19 +249,12 @@ class Runner:
             argv += ["--write", res_path]
         if os.path.exists(res_path):
             os.remove(res_path)  # every run writes a new file
-        t = time.perf_counter()
-        busy0, ru0 = cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
-            proc = subprocess.run(argv, env=self.env(c["threads"]), capture_output=True, text=True,
-                                  timeout=self.a.timeout)
+            proc, wall, other = timed_run(argv, self.env(c["threads"]), self.a.timeout)
         except subprocess.TimeoutExpired:
             self.failures.append("%s: timed out after %g s" % (key, self.a.timeout))
             log("FAILED %s: timed out" % key)
             return None
-        wall = time.perf_counter() - t
-        busy1, ru1 = cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
-        own = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)  # the run's processes (mpirun's too)
-        other = max(0.0, ((busy1 - busy0) / os.sysconf("SC_CLK_TCK") - own) / wall) if wall > 0 else 0.0
         lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
         if proc.returncode != 0 or not lines:
             msg = "%s failed (exit %d): %s" % (key, proc.returncode, error_text(proc))
@@ -378,7 +331,7 @@ class Runner:
         w = d["results"]["eigenvalues"]
         with h5py.File(path, "r") as f:
             z = f["eigenvectors"][...]
-        cols = sample_columns(len(w), SAMPLES)
+        cols = sample_indices(len(w), SAMPLES)
         return self.check(c, w, cols, z[:, cols])
 
     # ---- the rounds ----------------------------------------------------------------
@@ -424,16 +377,6 @@ def accurate(v):
     return bool(v) and max(worst(v, "err_w"), worst(v, "resid"), worst(v, "orth")) <= TOL
 
 
-def pla_version(runner):
-    try:
-        proc = subprocess.run(runner.launch(1, 1) + [runner.pla, "--version"], env=runner.env(1),
-                              capture_output=True, text=True, timeout=120)
-        lines = [l.strip() for l in proc.stdout.splitlines() if l.strip()]
-        return "; ".join(lines)
-    except (OSError, subprocess.SubprocessError):
-        return "?"
-
-
 def report(args, runner, cfgs, results, loads, versions, have):
     out = []
     w = out.append
@@ -445,25 +388,11 @@ def report(args, runner, cfgs, results, loads, versions, have):
     what = {"all": "all pairs", "top": "the top %d" % k}
     w("# Symmetric eigensolvers: n = %d float64, %s" % (n, " and ".join(what[x] for x in args.sections)))
     w("")
-    w("- date: %s; host: %s, %d cores; build: %s (%s)" % (
-        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.node(), os.cpu_count(), runner.build,
-        "MPI" if runner.mpi else "single-process"))
-    w("- command: `%s`" % " ".join([os.path.relpath(sys.argv[0], os.getcwd())] + sys.argv[1:]))
+    out += run_lines(runner)
     w("- rounds: %d (each configuration once per round, fresh process; peers and raw drivers %d warm-up + %d timed "
       "call(s), median of the calls; `pla eig` one whole job per round); figures are medians over the rounds, "
       "spread = min..max over the rounds, ratios per round" % (args.rounds, args.warmup, args.reps))
-    w("- load average (1, 5, 15 min): " + "; ".join("%s %s" % (a, b) for a, b in loads))
-    w("- other activity: at the start %s; at the end %s" % (runner.busy_at_start, runner.busy_at_end))
-    others = sorted((d["other_cores"], c["key"], d["round"]) for c in cfgs for d in results.get(c["key"], []))
-    if others:
-        busy_runs = [o for o in others if o[0] > OTHER_CORES_WARN]
-        w("- CPU used by the rest of the machine during the runs (machine busy time minus the run's own processes, "
-          "in cores of %d): median %.2f, max %.2f (%s, round %d)%s" % (
-              os.cpu_count(), med([o[0] for o in others]), others[-1][0], others[-1][1], others[-1][2] + 1,
-              "; **%d of %d runs shared the machine with more than %.2f cores of other work**: %s" % (
-                  len(busy_runs), len(others), OTHER_CORES_WARN,
-                  ", ".join("%s r%d (%.2f)" % (k_, r_ + 1, o_) for o_, k_, r_ in busy_runs[::-1][:8]) +
-                  (", ..." if len(busy_runs) > 8 else "")) if busy_runs else ""))
+    out += activity_lines(runner, loads, cfgs, results, OTHER_CORES_WARN)
     w("- pla: %s" % versions)
     w("- OPENBLAS_CORETYPE=%s (OpenBLAS kernels: %s); numpy %s, scipy %s" % (
         os.environ.get("OPENBLAS_CORETYPE", "(unset)"), core, peer_ver.get("numpy", "(peers not run)"), peer_ver.get("scipy", "(peers not run)")))
@@ -551,24 +480,9 @@ def report(args, runner, cfgs, results, loads, versions, have):
             w("")
 
     targets(w, args, results)
-    if runner.wrong:
-        w("## Wrong answers")
-        w("")
-        for x in runner.wrong:
-            w("- " + x)
-        w("")
-    if runner.expected_wrong:
-        w("## The pitfall rows (--show-pitfall: wrong by design, not counted as failures)")
-        w("")
-        for x in runner.expected_wrong:
-            w("- " + x)
-        w("")
-    if runner.failures:
-        w("## Failures")
-        w("")
-        for f in runner.failures:
-            w("- " + f.replace("\n", " "))
-        w("")
+    list_section(w, "Wrong answers", runner.wrong)
+    list_section(w, "The pitfall rows (--show-pitfall: wrong by design, not counted as failures)", runner.expected_wrong)
+    list_section(w, "Failures", runner.failures, one_line=True)
     return "\n".join(out)
 
 
@@ -659,7 +573,7 @@ def main(argv):
     try:
         loads = [("start", loadavg())]
         runner.busy_at_start = busiest()
-        versions = pla_version(runner)
+        versions = pla_version(runner, empty="")
         runner.make_matrices()
         have = runner.probe_solvers()
         cfgs = runner.configs(have)

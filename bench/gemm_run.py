@@ -29,10 +29,8 @@ rank bound to one core would run both its threads on that core).
 with it unset (OpenBLAS then detects the CPU).
 """
 import argparse
-import datetime
 import json
 import os
-import platform
 import shutil
 import signal
 import statistics
@@ -41,37 +39,19 @@ import sys
 import tempfile
 import time
 
+from runlib import log, loadavg, med, build_has_mpi, bench_env, mpi_launch, run_lines
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 PYTHON = "/usr/bin/python3"
 DEFAULT_2R = "pla/2r/1x2/256"  # what `pla gemm` picks for 2 ranks: grid 1x2 (pla_grid_default), block 256
 
 
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
-
-
-def cache_value(build, key):
-    try:
-        with open(os.path.join(build, "CMakeCache.txt")) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
-    return None
-
-
 class Runner:
     def __init__(self, args):
         self.a = args
         self.build = os.path.abspath(args.build)
-        self.mpi = (cache_value(self.build, "PLA_WITH_MPI") or "ON").upper() in ("ON", "1", "TRUE", "YES")
+        self.mpi = build_has_mpi(self.build)
         self.bench = os.path.join(self.build, "bench")
         self.pla = os.path.join(self.build, "pla")
         self.mpirun = shutil.which("mpirun") if self.mpi else None
@@ -81,10 +61,7 @@ class Runner:
 
     # ---- environments and command lines -----------------------------------
     def env(self, coretype, threads):
-        e = dict(os.environ)
-        e.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-                 HDF5_USE_FILE_LOCKING="FALSE", OMP_NUM_THREADS=str(threads))
-        e.pop("OPENBLAS_NUM_THREADS", None)  # the OpenMP OpenBLAS follows OMP_NUM_THREADS
+        e = bench_env(threads)
         if coretype == "unset":
             e.pop("OPENBLAS_CORETYPE", None)
         if self.a.thp:  # transparent huge pages for malloc'd memory (glibc >= 2.35)
@@ -93,10 +70,7 @@ class Runner:
 
     def launch(self, ranks, threads):
         """The launcher prefix for ranks x threads (empty in the single-process build)."""
-        if not self.mpi:
-            return []
-        bind = "core" if threads == 1 else "none"
-        return [self.mpirun, "-n", str(ranks), "--bind-to", bind, "-x", "OMP_NUM_THREADS=%d" % threads]
+        return mpi_launch(self.mpi, self.mpirun, ranks, threads)
 
     def configs(self):
         """(key, kind, label, argv, threads) for every configuration of a round."""
@@ -249,10 +223,6 @@ def gflops_of(d, n):
 
 
 # ---- the report --------------------------------------------------------------
-def med(v):
-    return statistics.median(v) if v else float("nan")
-
-
 def lo(v):
     return min(v) if v else float("nan")
 
@@ -276,10 +246,7 @@ def report(args, runner, coretypes, cfgs, results, loads):
     w = out.append
     w("# GEMM benchmark: n = %d, float64, C = A B" % n)
     w("")
-    w("- date: %s; host: %s, %d cores; build: %s (%s)" % (
-        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.node(), os.cpu_count(), runner.build,
-        "MPI" if runner.mpi else "single-process"))
-    w("- command: `%s`" % " ".join([os.path.relpath(sys.argv[0], os.getcwd())] + sys.argv[1:]))
+    out += run_lines(runner)
     w("- rounds: %d (each configuration once per round, fresh process, 1 warm-up + %d timed calls, "
       "median of the calls); figures are medians over the rounds, spread = min..max over the rounds" % (
           args.rounds, args.reps))

@@ -31,17 +31,17 @@ one core would run both threads there).  Single-process peers run with
 OMP_NUM_THREADS=2 (OpenBLAS, OpenMP build).
 """
 import argparse
-import datetime
 import json
 import math
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from runlib import (log, loadavg, med, per_round_ratio, spread, build_has_mpi, bench_env, mpi_launch,
+                    run_lines)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -54,30 +54,6 @@ ISSUE_REF = {"peer/numpy_lstsq": 6.0, "peer/scipy_gelsy": 7.2, "peer/scipy_qr_so
              "peer/scipy_qr_econ": 4.4, "raw/geqrf+orgqr/2r": 7.4}
 
 
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
-
-
-def cache_value(build, key):
-    try:
-        with open(os.path.join(build, "CMakeCache.txt")) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
-    return None
-
-
-def med(v):
-    return statistics.median(v) if v else float("nan")
-
-
 def qr_flops(m, n, with_q=False):
     f = 2.0 * m * n * n - 2.0 * n ** 3 / 3.0
     return 2.0 * f if with_q else f
@@ -87,7 +63,7 @@ class Runner:
     def __init__(self, args):
         self.a = args
         self.build = os.path.abspath(args.build)
-        self.mpi = (cache_value(self.build, "PLA_WITH_MPI") or "ON").upper() in ("ON", "1", "TRUE", "YES")
+        self.mpi = build_has_mpi(self.build)
         self.bench = os.path.join(self.build, "bench")
         self.mpirun = shutil.which("mpirun") if self.mpi else None
         self.work = args.workdir or tempfile.mkdtemp(prefix="pla_lstsq_bench_")
@@ -96,10 +72,7 @@ class Runner:
 
     # ---- environments and command lines -----------------------------------
     def env(self, threads):
-        e = dict(os.environ)
-        e.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-                 HDF5_USE_FILE_LOCKING="FALSE", OMP_NUM_THREADS=str(threads))
-        e.pop("OPENBLAS_NUM_THREADS", None)  # the OpenMP OpenBLAS follows OMP_NUM_THREADS
+        e = bench_env(threads)
         if self.a.coretype == "unset":
             e.pop("OPENBLAS_CORETYPE", None)
         if self.a.thp:  # transparent huge pages for malloc'd memory (glibc >= 2.35)
@@ -107,10 +80,7 @@ class Runner:
         return e
 
     def launch(self, ranks, threads, bind=None):
-        if not self.mpi:
-            return []
-        bind = bind or ("core" if threads == 1 else "none")
-        return [self.mpirun, "-n", str(ranks), "--bind-to", bind, "-x", "OMP_NUM_THREADS=%d" % threads]
+        return mpi_launch(self.mpi, self.mpirun, ranks, threads, bind)
 
     def shape(self, m, n, nrhs=None):
         return ["-m", str(m), "-n", str(n), "--nrhs", str(self.a.nrhs if nrhs is None else nrhs)]
@@ -294,12 +264,6 @@ def rel_diff(x, ref):
     return max(abs(p - q) for p, q in zip(x, ref)) / scale
 
 
-def per_round_ratio(num, den, f=lambda d: d["median_s"]):
-    """Median over rounds of f(num[r]) / f(den[r]), pairing runs of the same round."""
-    by_round = {d["round"]: d for d in den}
-    return med([f(d) / f(by_round[d["round"]]) for d in num if d["round"] in by_round and f(by_round[d["round"]])])
-
-
 # ---- the report --------------------------------------------------------------
 def report(args, runner, cfgs, results, loads, acc, sweep):
     out = []
@@ -309,10 +273,7 @@ def report(args, runner, cfgs, results, loads, acc, sweep):
     core = next((d.get("corename") for v in results.values() for d in v if d.get("corename")), "?")
     w("# QR, TSQR and least squares: A %d x %d float64, %d right-hand side%s" % (m, n, r, "s" if r > 1 else ""))
     w("")
-    w("- date: %s; host: %s, %d cores; build: %s (%s)" % (
-        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.node(), os.cpu_count(), runner.build,
-        "MPI" if runner.mpi else "single-process"))
-    w("- command: `%s`" % " ".join([os.path.relpath(sys.argv[0], os.getcwd())] + sys.argv[1:]))
+    out += run_lines(runner)
     w("- rounds: %d (each configuration once per round, fresh process, %d warm-up + %d timed calls, median of the "
       "calls); figures are medians over the rounds, spread = min..max over the rounds, ratios per round" % (
           args.rounds, args.warmup, args.reps))
@@ -328,10 +289,6 @@ def report(args, runner, cfgs, results, loads, acc, sweep):
       "numpy/scipy/Dask = the call as a user writes it on a C-ordered A (their internal copies included)")
     w("")
     ref_main = runner.reference("main", m, n, 0.0) if results else None
-
-    def spread(v):
-        ts = [d["median_s"] for d in v]
-        return "%.2f..%.2f" % (min(ts), max(ts))
 
     # lstsq table
     numpy_runs = results.get("peer/numpy_lstsq", [])

@@ -60,6 +60,8 @@ import time
 
 import numpy as np
 
+from runlib import blas_pools, peer_versions
+
 
 def split_spec(spec):
     if ":" not in spec:
@@ -300,12 +302,7 @@ def main(argv):
             times.append(dt)
     evr = np.asarray(out["explained_variance_ratio"], dtype=float)
     top = len(evr) if args.top == 0 else min(args.top, len(evr))
-    versions = {"numpy": np.__version__}
-    for mod in ("scipy", "sklearn", "dask"):
-        try:
-            versions[mod] = __import__(mod).__version__
-        except ImportError:
-            pass
+    versions = peer_versions(np)
     res = {"bench": args.method, "m": m, "n": n, "k": int(len(evr)),
            "threads": os.environ.get("OMP_NUM_THREADS", "unset"), "reps": args.reps, "warmup": args.warmup,
            "times": times, "median_s": statistics.median(times), "read_s": statistics.median(read_s),
@@ -314,12 +311,9 @@ def main(argv):
            "evr_sum": float(evr.sum())}
     res.update(info)
     res.update(versions)
-    try:
-        from threadpoolctl import threadpool_info
-        res["blas"] = [{"api": d.get("internal_api"), "threads": d.get("num_threads"),
-                        "corename": d.get("architecture")} for d in threadpool_info() if d.get("user_api") == "blas"]
-    except Exception:  # threadpoolctl is optional
-        pass
+    blas = blas_pools()
+    if blas is not None:
+        res["blas"] = blas
     if args.write:
         np.savez(args.write, **{key: np.asarray(val, dtype=float) for key, val in out.items()})
     print(json.dumps(res), flush=True)

@@ -46,19 +46,18 @@ covariance route, pla full and covariance, pla auto when it ran one of those) ab
 (values) or 1e-8 (component angles) are marked WRONG and the runner exits 1.
 """
 import argparse
-import datetime
 import json
 import os
-import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-from runlib import (log, loadavg, cpu_busy, cache_value, med, per_round_ratio, spread, busiest, error_text,
-                    time_v_prefix, time_v_max_rss_mb)
+from runlib import (log, loadavg, med, per_round_ratio, spread, busiest, error_text, time_v_prefix,
+                    time_v_max_rss_mb, build_has_mpi, bench_env, mpi_launch, layouts, timed_run, pla_version,
+                    find_key, worst, fmt, fmt_e, run_lines, activity_lines, list_section, probe_spectrum,
+                    last_json, pla_compute_time, targets_table, int_list, str_list)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -78,24 +77,6 @@ ISSUE_REF = {"main/peer/sk_full": (36.6, None), "main/peer/sk_rand_auto": (10.2,
              "main/peer/np_cov": (6.1, None)}
 TARGET_COV_RATIO = 0.8
 LAYOUT_NAMES = {"2r": "2 ranks", "1r2t": "1 rank x 2 threads"}
-
-
-def find_key(obj, names):
-    """The first scalar value under any of `names` anywhere in a JSON object (depth first), or None."""
-    if isinstance(obj, dict):
-        for nm in names:
-            if nm in obj and not isinstance(obj[nm], (dict, list)):
-                return obj[nm]
-        for v in obj.values():
-            r = find_key(v, names)
-            if r is not None:
-                return r
-    elif isinstance(obj, list):
-        for v in obj:
-            r = find_key(v, names)
-            if r is not None:
-                return r
-    return None
 
 
 # ---- flop models ------------------------------------------------------------------
@@ -123,7 +104,7 @@ class Runner:
     def __init__(self, args):
         self.a = args
         self.build = os.path.abspath(args.build)
-        self.mpi = (cache_value(self.build, "PLA_WITH_MPI") or "ON").upper() in ("ON", "1", "TRUE", "YES")
+        self.mpi = build_has_mpi(self.build)
         self.pla = os.path.join(self.build, "pla")
         self.mpirun = shutil.which("mpirun") if self.mpi else None
         self.work = args.workdir or tempfile.mkdtemp(prefix="pla_pca_bench_")
@@ -140,21 +121,13 @@ class Runner:
 
     # ---- environments and command lines -------------------------------------------
     def env(self, threads):
-        e = dict(os.environ)
-        e.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-                 HDF5_USE_FILE_LOCKING="FALSE", OMP_NUM_THREADS=str(threads))
-        e.pop("OPENBLAS_NUM_THREADS", None)  # the OpenMP OpenBLAS follows OMP_NUM_THREADS
-        return e
+        return bench_env(threads)
 
     def launch(self, ranks, threads):
-        if not self.mpi:
-            return []
-        bind = "core" if threads == 1 else "none"
-        return [self.mpirun, "-n", str(ranks), "--bind-to", bind, "-x", "OMP_NUM_THREADS=%d" % threads]
+        return mpi_launch(self.mpi, self.mpirun, ranks, threads)
 
     def layouts(self):
-        two = [("2r", 2, 1)] if self.mpi else []
-        return two + [("1r2t", 1, 2)]
+        return layouts(self.mpi)
 
     def run_plain(self, what, argv, threads=2, check=True):
         proc = subprocess.run(argv, env=self.env(threads), capture_output=True, text=True, timeout=self.a.timeout)
@@ -177,21 +150,8 @@ class Runner:
         return True
 
     def pla_has_spectrum(self):
-        path = os.path.join(self.work, "probe_gen.h5")
-        proc = self.run_plain("pla gen (probe)", self.launch(1, 1) + [
-            self.pla, "gen", "--kind", "spectrum", "--singular-values", self.a.spec, "--rows", "40", "--cols", "10",
-            "--seed", "1", "-q", "-o", path + ":/p"], 1, check=False)
-        ok = proc.returncode == 0
-        if ok:
-            try:
-                import h5py
-                with h5py.File(path, "r") as f:
-                    ok = f["p/A"].shape == (40, 10) and len(f["p/singular_values"]) >= 10
-            except Exception:  # missing datasets: not the kind this runner knows
-                ok = False
-        if os.path.exists(path):
-            os.remove(path)
-        return ok, ("" if ok else error_text(proc, 200))
+        """`pla gen --kind spectrum` on a 40 x 10 matrix: does it exist and write A and singular_values?"""
+        return probe_spectrum(self)
 
     def wanted(self):
         a = self.a
@@ -381,29 +341,14 @@ class Runner:
             if os.path.exists(p):
                 os.remove(p)
         argv = time_v_prefix(tv) + argv
-        t = time.perf_counter()
-        busy0, ru0 = cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
-            proc = subprocess.run(argv, env=self.env(c["threads"]), capture_output=True, text=True,
-                                  timeout=self.a.timeout)
+            proc, wall, other = timed_run(argv, self.env(c["threads"]), self.a.timeout)
         except subprocess.TimeoutExpired:
             self.failures.append("%s: timed out after %g s" % (key, self.a.timeout))
             log("FAILED %s: timed out" % key)
             return None
-        wall = time.perf_counter() - t
-        busy1, ru1 = cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
-        own = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
-        other = max(0.0, ((busy1 - busy0) / os.sysconf("SC_CLK_TCK") - own) / wall) if wall > 0 else 0.0
-        lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
-        if proc.returncode != 0 or not lines:
-            msg = "%s failed (exit %d): %s" % (key, proc.returncode, error_text(proc))
-            self.failures.append(msg.replace("\n", " "))
-            log("FAILED " + msg)
-            return None
-        try:
-            d = json.loads(lines[-1])
-        except ValueError as e:
-            self.failures.append("%s: unreadable JSON line (%s): %s" % (key, e, lines[-1][:200]))
+        d = last_json(proc, key, self.failures)
+        if d is None:
             return None
         d["wall_s"] = wall
         d["other_cores"] = other
@@ -429,17 +374,7 @@ class Runner:
 
     def pla_fields(self, d):
         """pla's compute time (timings.compute, else the phases other than read and write), what ran, memory."""
-        t = d.get("timings") or {}
-        out = {}
-        if "compute" in t:
-            out["median_s"] = float(t["compute"])
-        elif t:
-            rest = {k: v for k, v in t.items() if k not in ("read", "write", "check", "total")}
-            out["median_s"] = float(sum(rest.values())) if rest else float(t.get("total", float("nan")))
-            out["timing_note"] = "no timings.compute: used %s" % ("+".join(rest) if rest else "total")
-        else:
-            out["median_s"] = float("nan")
-            out["timing_note"] = "no timings in the JSON"
+        out = pla_compute_time(d)
         par = d.get("parameters") or {}
         solver = par.get("solver") or find_key(d, ("solver", "method"))
         if solver is not None:
@@ -564,21 +499,6 @@ class Runner:
 
 
 # ---- the report --------------------------------------------------------------------
-def fmt(x, f="%.2f"):
-    return f % x if x is not None and x == x else "-"
-
-
-def fmt_e(x):
-    return "%.1e" % x if x is not None and x == x else "-"
-
-
-def worst(v, field):
-    vals = [d.get(field) for d in v]
-    if not vals or any(x is None for x in vals):
-        return None
-    return max(vals)
-
-
 def acc(args, v):
     """The accuracy level of runs: the worst explained_variance_ratio error, exact ones lifted to the floor."""
     e = worst(v, "evr_err")
@@ -609,16 +529,6 @@ def gflops(c, v, m, n):
             return None
         return flops_randomized(m, n, sk, q) / t / 1e9
     return None
-
-
-def pla_version(runner):
-    try:
-        proc = subprocess.run(runner.launch(1, 1) + [runner.pla, "--version"], env=runner.env(1),
-                              capture_output=True, text=True, timeout=120)
-        lines = [l.strip() for l in proc.stdout.splitlines() if l.strip()]
-        return "; ".join(lines) or "?"
-    except (OSError, subprocess.SubprocessError):
-        return "?"
 
 
 def best_pla(args, cfgs, results, section, tag, level):
@@ -655,26 +565,12 @@ def report(args, runner, cfgs, results, loads, versions):
                        for s in args.sections)
     w("# PCA: %s (float64, s_i from `%s`, column means added)" % (shapes, args.spec))
     w("")
-    w("- date: %s; host: %s, %d cores; build: %s (%s)" % (
-        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.node(), os.cpu_count(), runner.build,
-        "MPI" if runner.mpi else "single-process"))
-    w("- command: `%s`" % " ".join([os.path.relpath(sys.argv[0], os.getcwd())] + sys.argv[1:]))
+    out += run_lines(runner)
     w("- rounds: %d (each configuration once per round, fresh process under `/usr/bin/time -v`; peers %d warm-up + "
       "%d timed fit(s), X read again before each, median of the fits; `pla pca` one whole job per round); figures "
       "are medians over the rounds, spread = min..max over the rounds, ratios per round" % (
           args.rounds, args.warmup, args.reps))
-    w("- load average (1, 5, 15 min): " + "; ".join("%s %s" % (a, b) for a, b in loads))
-    w("- other activity: at the start %s; at the end %s" % (runner.busy_at_start, runner.busy_at_end))
-    others = sorted((d["other_cores"], c["key"], d["round"]) for c in cfgs for d in results.get(c["key"], []))
-    if others:
-        busy_runs = [o for o in others if o[0] > OTHER_CORES_WARN]
-        w("- CPU used by the rest of the machine during the runs (machine busy time minus the run's own processes, "
-          "in cores of %d): median %.2f, max %.2f (%s, round %d)%s" % (
-              os.cpu_count(), med([o[0] for o in others]), others[-1][0], others[-1][1], others[-1][2] + 1,
-              "; **%d of %d runs shared the machine with more than %.2f cores of other work**: %s" % (
-                  len(busy_runs), len(others), OTHER_CORES_WARN,
-                  ", ".join("%s r%d (%.2f)" % (k_, r_ + 1, o_) for o_, k_, r_ in busy_runs[::-1][:8]) +
-                  (", ..." if len(busy_runs) > 8 else "")) if busy_runs else ""))
+    out += activity_lines(runner, loads, cfgs, results, OTHER_CORES_WARN)
     w("- pla: %s" % versions)
     w("- OPENBLAS_CORETYPE=%s (OpenBLAS kernels: %s); numpy %s, scipy %s, scikit-learn %s, dask %s" % (
         os.environ.get("OPENBLAS_CORETYPE", "(unset)"), core, pv.get("numpy", "-"), pv.get("scipy", "-"),
@@ -856,18 +752,8 @@ def report(args, runner, cfgs, results, loads, versions):
             w("")
 
     targets(w, args, runner, cfgs, results)
-    if runner.wrong:
-        w("## Wrong answers")
-        w("")
-        for x in runner.wrong:
-            w("- " + x)
-        w("")
-    if runner.failures:
-        w("## Failures")
-        w("")
-        for f in runner.failures:
-            w("- " + f.replace("\n", " "))
-        w("")
+    list_section(w, "Wrong answers", runner.wrong)
+    list_section(w, "Failures", runner.failures, one_line=True)
     return "\n".join(out)
 
 
@@ -912,28 +798,10 @@ def targets(w, args, runner, cfgs, res):
                     pm, pc = min(cand, key=lambda x: x[0])
                     rows.append(("%s, %s: pla pca (auto) peak memory below %s" % (tag_s, LAYOUT_NAMES[t], name),
                                  "%.0f MB vs %.0f MB (%s)" % (am, pm, pc["label"]), am < pm))
-    if not rows:
-        return
-    w("## Targets")
-    w("")
-    w("Speedup = peer time / pla compute time, per round, median over the rounds; at equal accuracy the pla "
-      "configuration is the fastest one at least as accurate (EVR err, its worst round against the peer's best, "
-      "both at least %.0e). Memory: pla's peak summed over ranks against the peer's whole process (time -v)."
-      % args.exact_floor)
-    w("")
-    w("| target | measured | met |")
-    w("|---|---:|---|")
-    for name, val, ok in rows:
-        w("| %s | %s | %s |" % (name, val, "yes" if ok else "**no**"))
-    w("")
-
-
-def int_list(text):
-    return [int(x) for x in text.split(",") if x.strip()]
-
-
-def str_list(text):
-    return [x.strip() for x in text.split(",") if x.strip()]
+    targets_table(w, "Speedup = peer time / pla compute time, per round, median over the rounds; at equal accuracy "
+                     "the pla configuration is the fastest one at least as accurate (EVR err, its worst round against "
+                     "the peer's best, both at least %.0e). Memory: pla's peak summed over ranks against the peer's "
+                     "whole process (time -v)." % args.exact_floor, rows)
 
 
 def main(argv):

@@ -47,17 +47,14 @@ import time
 
 import numpy as np
 
+from runlib import blas_pools, peer_versions, sample_indices
+
 
 def split_spec(spec):
     if ":" not in spec:
         raise SystemExit("svd_peers.py: --file wants FILE:/GROUP, got %s" % spec)
     f, g = spec.rsplit(":", 1)
     return f, "/" + g.strip("/")
-
-
-def sample_indices(k, s):
-    s = min(s, k)
-    return [i * (k - 1) // (s - 1) if s > 1 else 0 for i in range(s)]
 
 
 def spectrum(spec, r):
@@ -223,24 +220,16 @@ def main(argv):
     if args.method == "sk_tsvd":
         u = np.asarray(u) / s  # fit_transform returned U diag(s)
     top = len(s) if args.top == 0 else min(args.top, len(s))
-    versions = {"numpy": np.__version__}
-    for mod in ("scipy", "sklearn", "dask"):
-        try:
-            versions[mod] = __import__(mod).__version__
-        except ImportError:
-            pass
+    versions = peer_versions(np)
     res = {"bench": args.method, "m": m, "n": n, "k": int(len(s)), "vectors": u is not None,
            "threads": os.environ.get("OMP_NUM_THREADS", "unset"), "reps": args.reps, "warmup": args.warmup,
            "times": times, "median_s": statistics.median(times), "read_s": read_s, "seed": args.seed,
            "s_first": float(s[0]), "s_last": float(s[-1]), "s_top": [float(x) for x in s[:top]]}
     res.update(info)
     res.update(versions)
-    try:
-        from threadpoolctl import threadpool_info
-        res["blas"] = [{"api": d.get("internal_api"), "threads": d.get("num_threads"),
-                        "corename": d.get("architecture")} for d in threadpool_info() if d.get("user_api") == "blas"]
-    except Exception:  # threadpoolctl is optional
-        pass
+    blas = blas_pools()
+    if blas is not None:
+        res["blas"] = blas
     if args.write:
         write_result(args.write, s, u, vt, m, n, args.samples)
     print(json.dumps(res), flush=True)

@@ -41,18 +41,19 @@ whose err is at most the peer's.  In the full section anything above 1e-10 (err,
 and max |s - s_exact| / s_exact_1, resid, orth) is marked WRONG and the runner exits 1.
 """
 import argparse
-import datetime
 import json
 import os
-import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-from runlib import log, loadavg, proc_times, cpu_busy, cache_value, med, per_round_ratio, spread
+import runlib
+from runlib import (log, loadavg, med, per_round_ratio, spread, busiest, build_has_mpi, bench_env, mpi_launch,
+                    layouts, timed_run, pla_version, sample_indices, find_key, worst, fmt, fmt_e, run_lines,
+                    activity_lines, list_section, probe_spectrum, last_json, pla_compute_time, targets_table,
+                    int_list, str_list)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -72,58 +73,9 @@ ISSUE_REF = {"trunc/peer/sk_rsvd_q4": (5.8, 1.7e-2), "trunc/peer/sk_rsvd_auto": 
 ISSUE_TARGET_ERR, ISSUE_TARGET_S = 4e-3, 5.0  # "e.g. 4e-3 in under 5 s"
 
 
-def busiest(count=4, seconds=2.0):
-    """What else runs right now: the machine's CPU use over `seconds` and the processes using at least 5% of a
-    core in that time, this runner excluded."""
-    try:
-        b0, t0, p0 = cpu_busy() + (proc_times(),)
-        time.sleep(seconds)
-        b1, t1, p1 = cpu_busy() + (proc_times(),)
-    except (OSError, ValueError):
-        return "?"
-    hz = os.sysconf("SC_CLK_TCK")
-    me = os.getpid()
-    by_name = {}
-    for pid, (comm, ticks) in p1.items():
-        if pid != me:
-            by_name[comm] = by_name.get(comm, 0) + ticks - (p0[pid][1] if pid in p0 else 0)
-    use = sorted(((t / (hz * seconds) * 100.0, c) for c, t in by_name.items() if t > 0), reverse=True)
-    procs = ", ".join("%s %.0f%%" % (c, u) for u, c in use[:count] if u >= 5.0) or "no other process above 5% of a core"
-    return "machine %.0f%% busy over %g s (%d cores); %s" % (
-        100.0 * (b1 - b0) / max(1, t1 - t0), seconds, os.cpu_count(), procs)
-
-
 def error_text(proc, limit=600):
-    """The tool's own error lines, not mpirun's banner."""
-    lines = [l.strip() for l in (proc.stderr + "\n" + proc.stdout).splitlines() if l.strip()]
-    mine = [l for l in lines if "error" in l.lower() and not l.startswith(("{", "---", "mpirun", "Primary job"))
-            and "non-zero" not in l]
-    if mine:
-        return " | ".join(dict.fromkeys(l[:limit] for l in mine[-3:]))
-    return " ".join(lines)[-limit:] or "(no output)"
-
-
-def sample_indices(k, s):
-    s = min(s, k)
-    return [i * (k - 1) // (s - 1) if s > 1 else 0 for i in range(s)]
-
-
-def find_key(obj, names):
-    """The first value under any of `names` anywhere in a JSON object (depth first), or None."""
-    if isinstance(obj, dict):
-        for n in names:
-            if n in obj and not isinstance(obj[n], (dict, list)):
-                return obj[n]
-        for v in obj.values():
-            r = find_key(v, names)
-            if r is not None:
-                return r
-    elif isinstance(obj, list):
-        for v in obj:
-            r = find_key(v, names)
-            if r is not None:
-                return r
-    return None
+    """runlib.error_text without Python's Traceback and SystemExit lines (what this runner has always quoted)."""
+    return runlib.error_text(proc, limit, tracebacks=False)
 
 
 def sk_auto_iters(k, m, n):
@@ -146,7 +98,7 @@ class Runner:
     def __init__(self, args):
         self.a = args
         self.build = os.path.abspath(args.build)
-        self.mpi = (cache_value(self.build, "PLA_WITH_MPI") or "ON").upper() in ("ON", "1", "TRUE", "YES")
+        self.mpi = build_has_mpi(self.build)
         self.pla = os.path.join(self.build, "pla")
         self.raw = os.path.join(self.build, "bench", "svd_raw")
         self.mpirun = shutil.which("mpirun") if self.mpi else None
@@ -161,21 +113,13 @@ class Runner:
 
     # ---- environments and command lines -----------------------------------
     def env(self, threads):
-        e = dict(os.environ)
-        e.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-                 HDF5_USE_FILE_LOCKING="FALSE", OMP_NUM_THREADS=str(threads))
-        e.pop("OPENBLAS_NUM_THREADS", None)  # the OpenMP OpenBLAS follows OMP_NUM_THREADS
-        return e
+        return bench_env(threads)
 
     def launch(self, ranks, threads):
-        if not self.mpi:
-            return []
-        bind = "core" if threads == 1 else "none"
-        return [self.mpirun, "-n", str(ranks), "--bind-to", bind, "-x", "OMP_NUM_THREADS=%d" % threads]
+        return mpi_launch(self.mpi, self.mpirun, ranks, threads)
 
     def layouts(self):
-        two = [("2r", 2, 1)] if self.mpi else []
-        return two + [("1r2t", 1, 2)]
+        return layouts(self.mpi)
 
     def run_plain(self, what, argv, threads=2, check=True):
         proc = subprocess.run(argv, env=self.env(threads), capture_output=True, text=True, timeout=self.a.timeout)
@@ -186,21 +130,7 @@ class Runner:
     # ---- matrices and probes --------------------------------------------------
     def pla_has_spectrum(self):
         """`pla gen --kind spectrum` on a 40 x 10 matrix: does it exist and write A and singular_values?"""
-        path = os.path.join(self.work, "probe_gen.h5")
-        proc = self.run_plain("pla gen (probe)", self.launch(1, 1) + [
-            self.pla, "gen", "--kind", "spectrum", "--singular-values", self.a.spec, "--rows", "40", "--cols", "10",
-            "--seed", "1", "-q", "-o", path + ":/p"], 1, check=False)
-        ok = proc.returncode == 0
-        if ok:
-            try:
-                import h5py
-                with h5py.File(path, "r") as f:
-                    ok = f["p/A"].shape == (40, 10) and len(f["p/singular_values"]) >= 10
-            except Exception:  # missing datasets: not the kind this runner knows
-                ok = False
-        if os.path.exists(path):
-            os.remove(path)
-        return ok, ("" if ok else error_text(proc, 200))
+        return probe_spectrum(self, error_text)
 
     def make_matrices(self):
         a = self.a
@@ -363,29 +293,14 @@ class Runner:
             argv += ["--write", res_path]
         if os.path.exists(res_path):
             os.remove(res_path)  # every run writes a new file
-        t = time.perf_counter()
-        busy0, ru0 = cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
-            proc = subprocess.run(argv, env=self.env(c["threads"]), capture_output=True, text=True,
-                                  timeout=self.a.timeout)
+            proc, wall, other = timed_run(argv, self.env(c["threads"]), self.a.timeout)
         except subprocess.TimeoutExpired:
             self.failures.append("%s: timed out after %g s" % (key, self.a.timeout))
             log("FAILED %s: timed out" % key)
             return None
-        wall = time.perf_counter() - t
-        busy1, ru1 = cpu_busy()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
-        own = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
-        other = max(0.0, ((busy1 - busy0) / os.sysconf("SC_CLK_TCK") - own) / wall) if wall > 0 else 0.0
-        lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
-        if proc.returncode != 0 or not lines:
-            msg = "%s failed (exit %d): %s" % (key, proc.returncode, error_text(proc))
-            self.failures.append(msg.replace("\n", " "))
-            log("FAILED " + msg)
-            return None
-        try:
-            d = json.loads(lines[-1])
-        except ValueError as e:
-            self.failures.append("%s: unreadable JSON line (%s): %s" % (key, e, lines[-1][:200]))
+        d = last_json(proc, key, self.failures, error_text)
+        if d is None:
             return None
         d["wall_s"] = wall
         d["other_cores"] = other
@@ -409,18 +324,7 @@ class Runner:
 
     def pla_timing(self, d):
         """pla's compute time: timings.compute (else the phases other than read, write, check and total)."""
-        t = d.get("timings") or {}
-        out = {}
-        if "compute" in t:
-            out["median_s"] = float(t["compute"])
-        elif t:
-            rest = {k: v for k, v in t.items() if k not in ("read", "write", "check", "total")}
-            out["median_s"] = float(sum(rest.values())) if rest else float(t.get("total", float("nan")))
-            out["timing_note"] = "no timings.compute: used %s" % ("+".join(rest) if rest else "total")
-        else:
-            out["median_s"] = float("nan")
-            out["timing_note"] = "no timings in the JSON"
-        return out
+        return pla_compute_time(d)
 
     # ---- accuracy ---------------------------------------------------------------
     def reference(self, matrix):
@@ -534,21 +438,6 @@ class Runner:
 
 
 # ---- the report --------------------------------------------------------------
-def fmt(x, f="%.2f"):
-    return f % x if x is not None and x == x else "-"
-
-
-def fmt_e(x):
-    return "%.1e" % x if x is not None and x == x else "-"
-
-
-def worst(v, field):
-    vals = [d.get(field) for d in v]
-    if any(x is None for x in vals):
-        return None
-    return max(vals) if vals else None
-
-
 def vec_cell(v):
     r, o = worst(v, "resid"), worst(v, "orth")
     return "-" if r is None else "%.1e / %.1e" % (r, o)
@@ -572,16 +461,6 @@ def gflops(c, v, m, n, k):
     if q is None or sketch is None:
         return None
     return flops_randomized(m, n, sketch, q) / t / 1e9
-
-
-def pla_version(runner):
-    try:
-        proc = subprocess.run(runner.launch(1, 1) + [runner.pla, "--version"], env=runner.env(1),
-                              capture_output=True, text=True, timeout=120)
-        lines = [l.strip() for l in proc.stdout.splitlines() if l.strip()]
-        return "; ".join(lines) or "?"
-    except (OSError, subprocess.SubprocessError):
-        return "?"
 
 
 def accurate_enough(pla_v, err):
@@ -619,26 +498,12 @@ def report(args, runner, cfgs, results, loads, versions):
     w("# SVD: the top %d of %d x %d, all of %d x %d (float64, s_i from `%s`)" % (
         k, args.m, args.n, args.fm, args.fn, args.spec))
     w("")
-    w("- date: %s; host: %s, %d cores; build: %s (%s)" % (
-        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.node(), os.cpu_count(), runner.build,
-        "MPI" if runner.mpi else "single-process"))
-    w("- command: `%s`" % " ".join([os.path.relpath(sys.argv[0], os.getcwd())] + sys.argv[1:]))
+    out += run_lines(runner)
     w("- rounds: %d (each configuration once per round, fresh process; peers %d warm-up + %d timed call(s), "
       "median of the calls; raw pdgesvd %d warm-up + %d timed; `pla svd` one whole job per round); figures are "
       "medians over the rounds, spread = min..max over the rounds, ratios per round" % (
           args.rounds, args.warmup, args.reps, args.raw_warmup, args.reps))
-    w("- load average (1, 5, 15 min): " + "; ".join("%s %s" % (a, b) for a, b in loads))
-    w("- other activity: at the start %s; at the end %s" % (runner.busy_at_start, runner.busy_at_end))
-    others = sorted((d["other_cores"], c["key"], d["round"]) for c in cfgs for d in results.get(c["key"], []))
-    if others:
-        busy_runs = [o for o in others if o[0] > OTHER_CORES_WARN]
-        w("- CPU used by the rest of the machine during the runs (machine busy time minus the run's own processes, "
-          "in cores of %d): median %.2f, max %.2f (%s, round %d)%s" % (
-              os.cpu_count(), med([o[0] for o in others]), others[-1][0], others[-1][1], others[-1][2] + 1,
-              "; **%d of %d runs shared the machine with more than %.2f cores of other work**: %s" % (
-                  len(busy_runs), len(others), OTHER_CORES_WARN,
-                  ", ".join("%s r%d (%.2f)" % (k_, r_ + 1, o_) for o_, k_, r_ in busy_runs[::-1][:8]) +
-                  (", ..." if len(busy_runs) > 8 else "")) if busy_runs else ""))
+    out += activity_lines(runner, loads, cfgs, results, OTHER_CORES_WARN)
     w("- pla: %s" % versions)
     w("- OPENBLAS_CORETYPE=%s (OpenBLAS kernels: %s); numpy %s, scipy %s, scikit-learn %s, dask %s" % (
         os.environ.get("OPENBLAS_CORETYPE", "(unset)"), core, pv.get("numpy", "-"), pv.get("scipy", "-"),
@@ -792,18 +657,8 @@ def report(args, runner, cfgs, results, loads, versions):
         w("")
 
     targets(w, args, runner, cfgs, results)
-    if runner.wrong:
-        w("## Wrong answers")
-        w("")
-        for x in runner.wrong:
-            w("- " + x)
-        w("")
-    if runner.failures:
-        w("## Failures")
-        w("")
-        for f in runner.failures:
-            w("- " + f.replace("\n", " "))
-        w("")
+    list_section(w, "Wrong answers", runner.wrong)
+    list_section(w, "Failures", runner.failures, one_line=True)
     return "\n".join(out)
 
 
@@ -843,27 +698,9 @@ def targets(w, args, runner, cfgs, res):
                 sp = per_round_ratio(ref, pv)
                 rows.append(("full SVD with vectors, %s: pla no slower than numpy.linalg.svd" % names[t],
                              "%.2fx%s" % (sp, "" if ok else ", WRONG answer"), ok and sp >= 1.0))
-    if not rows:
-        return
-    w("## Targets")
-    w("")
-    w("Speedup = peer time / pla compute time, per round, median over the rounds; at equal accuracy the pla "
-      "configuration is the fastest one at least as accurate as the peer (its worst round against the peer's "
-      "best).")
-    w("")
-    w("| target | measured | met |")
-    w("|---|---:|---|")
-    for name, val, ok in rows:
-        w("| %s | %s | %s |" % (name, val, "yes" if ok else "**no**"))
-    w("")
-
-
-def int_list(text):
-    return [int(x) for x in text.split(",") if x.strip()]
-
-
-def str_list(text):
-    return [x.strip() for x in text.split(",") if x.strip()]
+    targets_table(w, "Speedup = peer time / pla compute time, per round, median over the rounds; at equal accuracy "
+                     "the pla configuration is the fastest one at least as accurate as the peer (its worst round "
+                     "against the peer's best).", rows)
 
 
 def main(argv):

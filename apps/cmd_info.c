@@ -363,6 +363,27 @@ static cJSON *plan_json(const cli_mem_plan *p)
     return per;
 }
 
+/* The plan that would run (plans[use]) as the memory report, the totals of
+   the others as lines ("(OPTION NAME would need about ...)"), memory.KEY naming
+   the one chosen and memory.BY_KEY holding every plan. */
+static void report_plans(cli_report *rep, const cli_mem_plan *plans, const char *const *names, int count, int use,
+                         const char *option, const char *key, const char *by_key, double avail)
+{
+    for (int i = 0; i < count; ++i) {
+        if (i == use)
+            continue;
+        char total[32];
+        cli_size_text(total, sizeof total, plans[i].total);
+        report_text(rep, 0, "  (%s %s would need about %s per rank)", option, names[i], total);
+    }
+    cli_mem_report(rep, &plans[use], avail);
+    cJSON *mem = cJSON_GetObjectItemCaseSensitive(report_json(rep), "memory");
+    cJSON_AddStringToObject(mem, key, names[use]);
+    cJSON *by = cJSON_AddObjectToObject(mem, by_key);
+    for (int i = 0; i < count; ++i)
+        cJSON_AddItemToObject(by, names[i], plan_json(&plans[i]));
+}
+
 static pla_err estimate_svd(cli_report *rep, pla_ctx **pctx, const info_args *a, const cli_common *opt, info_plan *p)
 {
     pla_err err = PLA_OK;
@@ -397,19 +418,9 @@ static pla_err estimate_svd(cli_report *rep, pla_ctx **pctx, const info_args *a,
                 (long long)k, (long long)r, (long long)m, (long long)n, a->no_u ? ", no U" : "",
                 a->no_v ? ", no Vt" : "", pla_svd_method_name(chosen),
                 a->method != PLA_SVD_AUTO ? "--method" : "auto's choice", pla_dtype_name(opt->dtype));
-    for (int i = 0; i < 3; ++i) {
-        if (i == use)
-            continue;
-        char total[32];
-        cli_size_text(total, sizeof total, plans[i].total);
-        report_text(rep, 0, "  (--method %s would need about %s per rank)", pla_svd_method_name(methods[i]), total);
-    }
-    cli_mem_report(rep, &plans[use], avail);
-    cJSON *mem = cJSON_GetObjectItemCaseSensitive(report_json(rep), "memory");
-    cJSON_AddStringToObject(mem, "method", pla_svd_method_name(chosen));
-    cJSON *by = cJSON_AddObjectToObject(mem, "by_method");
-    for (int i = 0; i < 3; ++i)
-        cJSON_AddItemToObject(by, pla_svd_method_name(methods[i]), plan_json(&plans[i]));
+    const char *const names[3] = { pla_svd_method_name(methods[0]), pla_svd_method_name(methods[1]),
+                                   pla_svd_method_name(methods[2]) };
+    report_plans(rep, plans, names, 3, use, "--method", "method", "by_method", avail);
 done:
     return err;
 }
@@ -419,14 +430,7 @@ static pla_err estimate_pca(cli_report *rep, pla_ctx **pctx, const info_args *a,
     pla_err err = PLA_OK;
     CLI_TRY(cli_inspect_matrix(*pctx, &p->a, &p->ia));
     const int64_t m = p->ia.dims[0], n = p->ia.dims[1], r = m < n ? m : n, k = a->k > 0 ? a->k : r;
-    if (m < 2 || n < 1)
-        err = pla_ctx_fail(*pctx, PLA_ERR_DATA, "X = %s is %lldx%lld: PCA needs at least 2 samples (rows) and 1 "
-                           "feature (column)", p->a.display, (long long)m, (long long)n);
-    else if (k > r)
-        err = pla_ctx_fail(*pctx, PLA_ERR_DATA,
-                           "-k %lld is out of range: X = %s is %lldx%lld, so 1 <= k <= min(m, n) = %lld",
-                           (long long)k, p->a.display, (long long)m, (long long)n, (long long)r);
-    CLI_TRY(pla_ctx_agree(*pctx, err));
+    CLI_TRY(cli_pca_check_shape(*pctx, p->a.display, m, n, a->k));
     CLI_TRY(solver_grid(rep, pctx, opt, p, m >= 4 * n));
     const pla_pca_solver chosen = a->solver_set && a->pca_solver != PLA_PCA_AUTO ? a->pca_solver
                                                                                 : pla_pca_choose(m, n, a->k);
@@ -446,19 +450,9 @@ static pla_err estimate_pca(cli_report *rep, pla_ctx **pctx, const info_args *a,
                 (long long)r, (long long)m, (long long)n, a->scores ? " with scores" : "",
                 pla_pca_solver_name(chosen), a->solver_set ? "--solver" : "auto's choice",
                 pla_dtype_name(opt->dtype));
-    for (int i = 0; i < 3; ++i) {
-        if (i == use)
-            continue;
-        char total[32];
-        cli_size_text(total, sizeof total, plans[i].total);
-        report_text(rep, 0, "  (--solver %s would need about %s per rank)", pla_pca_solver_name(solvers[i]), total);
-    }
-    cli_mem_report(rep, &plans[use], avail);
-    cJSON *mem = cJSON_GetObjectItemCaseSensitive(report_json(rep), "memory");
-    cJSON_AddStringToObject(mem, "solver", pla_pca_solver_name(chosen));
-    cJSON *by = cJSON_AddObjectToObject(mem, "by_solver");
-    for (int i = 0; i < 3; ++i)
-        cJSON_AddItemToObject(by, pla_pca_solver_name(solvers[i]), plan_json(&plans[i]));
+    const char *const names[3] = { pla_pca_solver_name(solvers[0]), pla_pca_solver_name(solvers[1]),
+                                   pla_pca_solver_name(solvers[2]) };
+    report_plans(rep, plans, names, 3, use, "--solver", "solver", "by_solver", avail);
 done:
     return err;
 }

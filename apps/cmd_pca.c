@@ -266,14 +266,7 @@ static pla_err fit(cli_report *rep, pla_ctx **pctx, pca_args *a, const cli_commo
     p->m = p->info.dims[0];
     p->n = p->info.dims[1];
     p->r = p->m < p->n ? p->m : p->n;
-    if (p->m < 2 || p->n < 1)
-        err = pla_ctx_fail(ctx, PLA_ERR_DATA, "X = %s is %lldx%lld: PCA needs at least 2 samples (rows) and 1 feature "
-                           "(column)", p->in.display, (long long)p->m, (long long)p->n);
-    else if (a->k_set && a->o.k > p->r)
-        err = pla_ctx_fail(ctx, PLA_ERR_DATA,
-                           "-k %lld is out of range: X = %s is %lldx%lld, so 1 <= k <= min(m, n) = %lld",
-                           (long long)a->o.k, p->in.display, (long long)p->m, (long long)p->n, (long long)p->r);
-    CLI_TRY(pla_ctx_agree(ctx, err));
+    CLI_TRY(cli_pca_check_shape(ctx, p->in.display, p->m, p->n, a->k_set ? a->o.k : 0));
     CLI_TRY(cli_prefer_row_grid(opt, p->block, p->m >= 4 * p->n, pctx));
     ctx = *pctx;
     report_context(rep, ctx, p->block, opt->dtype);

@@ -49,9 +49,7 @@ int cmd_version(int argc, char **argv)
     o.nthreads = cli_default_threads();
     pla_err err = pla_ctx_create(&o, &ctx);
     if (err == PLA_OK)
-        err = report_layout(&rep, ctx);
-    if (err == PLA_OK)
-        err = pla_ctx_layout(ctx, &l);
+        err = report_layout(&rep, ctx, &l);
     if (err != PLA_OK) {
         int code = report_finish(&rep, err, ctx ? pla_ctx_errmsg(ctx) : "cannot create a context", NULL);
         if (pla_ctx_destroy(&ctx) != PLA_OK && code == 0)

@@ -29,7 +29,7 @@ int cli_main(const cli_command *c, void *state, int argc, char **argv)
 
     err = cli_open_context(&opt, block, &ctx);
     if (err == PLA_OK)
-        err = report_layout(&rep, ctx);
+        err = report_layout(&rep, ctx, NULL);
     if (err == PLA_OK)
         err = c->run(&rep, &ctx, state, &opt, block);
     cli_signals_done();  /* the output is committed or discarded */

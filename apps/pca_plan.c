@@ -14,6 +14,20 @@ pla_err cli_pca_solver_parse(const char *value, pla_pca_solver *solver, cli_msg 
     return PLA_OK;
 }
 
+pla_err cli_pca_check_shape(pla_ctx *ctx, const char *display, int64_t m, int64_t n, int64_t k)
+{
+    pla_err err = PLA_OK;
+    const int64_t r = m < n ? m : n;
+    if (m < 2 || n < 1)
+        err = pla_ctx_fail(ctx, PLA_ERR_DATA, "X = %s is %lldx%lld: PCA needs at least 2 samples (rows) and 1 feature "
+                           "(column)", display, (long long)m, (long long)n);
+    else if (k > r)
+        err = pla_ctx_fail(ctx, PLA_ERR_DATA,
+                           "-k %lld is out of range: X = %s is %lldx%lld, so 1 <= k <= min(m, n) = %lld",
+                           (long long)k, display, (long long)m, (long long)n, (long long)r);
+    return pla_ctx_agree(ctx, err);
+}
+
 /* The first k the randomized route tries for a variance fraction, doubled
    until reached (src/solvers/pca_svd.c): the plan assumes two doublings. */
 #define PLAN_VARIANCE_K 128

@@ -6,6 +6,11 @@
 
 #define CLI_PCA_BLOCK 64  /* pca, and pla info --for pca */
 
+/* Collective.  X = display (m x n) can be fitted with k components (0: not
+   given): at least 2 samples and 1 feature, k <= min(m, n); PLA_ERR_DATA
+   with the message on every rank otherwise. */
+PLA_NODISCARD pla_err cli_pca_check_shape(pla_ctx *ctx, const char *display, int64_t m, int64_t n, int64_t k);
+
 /* "auto", "full", "randomized" or "covariance"; PLA_ERR_ARG with msg otherwise. */
 pla_err cli_pca_solver_parse(const char *value, pla_pca_solver *solver, cli_msg *msg);
 

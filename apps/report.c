@@ -145,12 +145,14 @@ pla_err report_agree_phases(cli_report *r, pla_ctx *ctx, const char *name, doubl
     return report_peak_memory(r, ctx);
 }
 
-pla_err report_layout(cli_report *r, pla_ctx *ctx)
+pla_err report_layout(cli_report *r, pla_ctx *ctx, pla_layout *layout)
 {
     pla_layout l;
     pla_err err = pla_ctx_layout(ctx, &l);
     if (err != PLA_OK)
         return err;
+    if (layout)
+        *layout = l;
     cJSON_DeleteItemFromObjectCaseSensitive(r->root, "layout");
     cJSON *o = cJSON_AddObjectToObject(r->root, "layout");
     cJSON_AddNumberToObject(o, "ranks", l.ranks);

@@ -42,8 +42,8 @@ void report_phase(cli_report *r, const char *name, double seconds);
 PLA_NODISCARD pla_err report_agree_phases(cli_report *r, pla_ctx *ctx, const char *name, double *seconds);
 /* Collective.  The layout of the run (pla_ctx_layout) as the JSON object
    "layout", and one warning (rank 0) when a node has more ranks x threads
-   than CPUs. */
-PLA_NODISCARD pla_err report_layout(cli_report *r, pla_ctx *ctx);
+   than CPUs.  *layout (may be NULL) gets it too. */
+PLA_NODISCARD pla_err report_layout(cli_report *r, pla_ctx *ctx, pla_layout *layout);
 /* Collective.  The peak resident memory of the run so far (getrusage), as the
    JSON object "memory": peak_rss_mb_max_rank and peak_rss_mb_sum (the whole
    job's, to compare with a single process's peak).  report_agree_phases

@@ -1,6 +1,9 @@
 /* Kernels on one process's storage (1 x 1 grid or the single-process build):
    straight BLAS calls and plain copies. */
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "internal/backend.h"
 #include "backend/fortran.h"
 
@@ -8,7 +11,6 @@ void pla__set_threads(int nthreads)
 {
     openblas_set_num_threads(nthreads);
 #ifdef _OPENMP
-    extern void omp_set_num_threads(int);
     omp_set_num_threads(nthreads);
 #endif
 }
@@ -26,6 +28,32 @@ void pla__blas_gemm(pla_dtype dt, pla_op ta, pla_op tb, int64_t m, int64_t n, in
     } else {
         const float fa = (float)alpha, fb = (float)beta;
         sgemm_(&cta, &ctb, &im, &in, &ik, &fa, a, &ilda, b, &ildb, &fb, c, &ildc);
+    }
+}
+
+void pla__blas_gemm_rows(pla_dtype dt, pla_op ta, pla_op tb, int64_t m, int64_t n, int64_t k, double alpha,
+                         const void *a, int64_t lda, const void *b, int64_t ldb, double beta, void *c, int64_t ldc)
+{
+    enum { MIN_ROWS = 256 };  /* per thread: below it the calls cost more than they split */
+    int chunks = 1;
+#ifdef _OPENMP
+    if (!omp_in_parallel())
+        chunks = omp_get_max_threads();
+#endif
+    if (m / MIN_ROWS < chunks)
+        chunks = (int)(m / MIN_ROWS);
+    if (chunks <= 1) {
+        pla__blas_gemm(dt, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    const size_t es = (size_t)pla_dtype_size(dt);
+    /* row r of op(A) starts at a + r (A) or a + r lda (A^T) */
+    const size_t astep = ta == PLA_NOTRANS ? es : (size_t)lda * es;
+#pragma omp parallel for schedule(static, 1) num_threads(chunks)
+    for (int t = 0; t < chunks; ++t) {
+        const int64_t r0 = m * t / chunks, r1 = m * (t + 1) / chunks;
+        pla__blas_gemm(dt, ta, tb, r1 - r0, n, k, alpha, (const char *)a + (size_t)r0 * astep, lda, b, ldb, beta,
+                       (char *)c + (size_t)r0 * es, ldc);
     }
 }
 

@@ -81,9 +81,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 #include "solvers/eig_krylov.h"
 #include "internal/backend.h"
 #include "backend/fortran.h"
@@ -128,14 +125,6 @@ static void dgemm_l(pla_op ta, pla_op tb, int64_t m, int64_t n, int64_t k, doubl
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 /* W := A X for the c columns X of my slab (ld ldx) into W (ld ldw): X is
@@ -155,14 +144,7 @@ static pla_err apply(kry *kr, const double *X, int64_t ldx, int64_t c, double *W
     pla_err err = pla__allreduce(kr->ctx, PLA_SCOPE_ALL, kr->full, n * c, 0);
     if (err != PLA_OK)
         return err;
-    /* the threads take row panels of A, each with one BLAS thread (OpenBLAS
-       runs single-threaded inside a parallel region): for few columns this
-       beats BLAS's own threading, which packs and splits less evenly */
-    const int chunks = (int)min64(max64(mloc / 256, 1), max_threads());
     const pla_dtype dt = A->dt;
-    const void *adata = A->data;
-    const int64_t lda = A->lld;
-    const size_t es = (size_t)pla_dtype_size(dt);
     if (dt == PLA_F64) {
         double *xc = kr->xc;
         for (int64_t j = 0; j < c; ++j)
@@ -175,12 +157,9 @@ static pla_err apply(kry *kr, const double *X, int64_t ldx, int64_t c, double *W
                 xc[jl + j * ldx_c] = (float)kr->full[kr->gcol[jl] + j * n];
     }
     void *out = dt == PLA_F64 ? (void *)kr->tr : kr->t;
-#pragma omp parallel for schedule(static, 1) num_threads(chunks) if (chunks > 1)
-    for (int t = 0; t < chunks; ++t) {
-        const int64_t r0 = mloc * t / chunks, r1 = mloc * (t + 1) / chunks;
-        pla__blas_gemm(dt, PLA_NOTRANS, PLA_NOTRANS, r1 - r0, c, nloc, 1.0, (const char *)adata + (size_t)r0 * es, lda,
-                       kr->xc, ldx_c, 0.0, (char *)out + (size_t)r0 * es, ldt);
-    }
+    /* the threads take row panels of A (few columns: see pla__blas_gemm_rows) */
+    pla__blas_gemm_rows(dt, PLA_NOTRANS, PLA_NOTRANS, mloc, c, nloc, 1.0, A->data, A->lld, kr->xc, ldx_c, 0.0, out,
+                        ldt);
     if (dt == PLA_F32) {
         const float *t = kr->t;
         for (int64_t j = 0; j < c; ++j)

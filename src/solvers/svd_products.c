@@ -118,7 +118,7 @@ done:
     for (int64_t i = 0; err == PLA_OK && full32 && i < n * l; ++i)
         full32[i] = (float)full[i];
     if (err == PLA_OK && A->mloc > 0)
-        pla__blas_gemm(A->dt, PLA_NOTRANS, PLA_NOTRANS, A->mloc, l, n, 1.0, A->data, A->lld,
+        pla__blas_gemm_rows(A->dt, PLA_NOTRANS, PLA_NOTRANS, A->mloc, l, n, 1.0, A->data, A->lld,
                        full32 ? (const void *)full32 : (const void *)full, n, 0.0, C->data, C->lld);
     free(full);
     free(full32);

@@ -60,8 +60,11 @@ void pla__blas_gemm_rows(pla_dtype dt, pla_op ta, pla_op tb, int64_t m, int64_t 
 pla_err pla__local_gemm(pla_op ta, pla_op tb, double alpha, const pla_mat *A, const pla_mat *B,
                         double beta, pla_mat *C)
 {
-    pla__blas_gemm(C->dt, ta, tb, C->m, C->n, ta == PLA_TRANS ? A->m : A->n, alpha, A->data, A->lld, B->data,
-                   B->lld, beta, C->data, C->lld);
+    enum { FEW_COLUMNS = 256 };  /* tall results: the threads take rows (pla__blas_gemm_rows) */
+    void (*gemm)(pla_dtype, pla_op, pla_op, int64_t, int64_t, int64_t, double, const void *, int64_t, const void *,
+                 int64_t, double, void *, int64_t) = C->n <= FEW_COLUMNS ? pla__blas_gemm_rows : pla__blas_gemm;
+    gemm(C->dt, ta, tb, C->m, C->n, ta == PLA_TRANS ? A->m : A->n, alpha, A->data, A->lld, B->data, B->lld, beta,
+         C->data, C->lld);
     return PLA_OK;
 }
 

@@ -89,5 +89,14 @@ void test_gemm(tester *t)
                 one_case(t, ctx, dt, (shape){ 41, 29, 23 }, tr & 1, tr >> 1, 2.0, -1.0, mixed, grid);
         }
         tester_ctx_free(t, &ctx);
+        /* a tall product with few columns on 2 threads: the threads split
+           its rows on one process (pla__blas_gemm_rows) */
+        ctx = tester_ctx(grids[g][0], grids[g][1], 2);
+        int64_t blk[6] = { 64, 64, 64, 64, 64, 64 };
+        for (int d = 0; d < 2; ++d)
+            for (int tr = 0; tr < 4; ++tr)
+                one_case(t, ctx, d ? PLA_F32 : PLA_F64, (shape){ 1100, 40, 70 }, tr & 1, tr >> 1, 1.25, tr ? 0.5 : 0.0,
+                         blk, grid);
+        tester_ctx_free(t, &ctx);
     }
 }

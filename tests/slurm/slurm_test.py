@@ -6,7 +6,8 @@ Usage: slurm_test.py run    start munged, slurmctld and slurmd (a private
                             slurm/pla-*.sbatch with sbatch on generated
                             inputs, check the outputs against the
                             single-process build (or numpy where it is not
-                            built) and the signal path (scancel), stop the
+                            built) and the signal path (scancel, and two jobs
+                            that run into a 1-minute time limit), stop the
                             daemons by PID
        slurm_test.py lint   no Slurm needed: the scripts parse (bash -n) and
                             their common part is the same in each
@@ -22,6 +23,7 @@ Environment:
   PLA_SLURM_TIMEOUT     seconds to wait for all jobs (default 420)
 """
 import glob
+import hashlib
 import json
 import os
 import re
@@ -41,6 +43,17 @@ SCRIPTS = os.path.join(REPO, "slurm")
 SKIP = 77
 KINDS = ["gemm", "qr", "lstsq", "eig", "svd", "pca", "array"]
 COMMON_MARK = "# ---- common part:"
+# How the stop-test jobs are stopped: by the test with scancel --signal=TERM
+# (--batch: the batch shell, as --signal=B: does; else every task), or by
+# Slurm itself at a time limit of LIMIT_MIN minute(s): "warning" asks for
+# --signal=B:TERM@WARN_AHEAD, "limit" for none (@0) and meets the limit.
+SCANCEL_PLANS = ("batch", "steps")
+LIMIT_MIN = 1  # Slurm's smallest --time
+# slurmctld checks time limits every 30 s (PERIODIC_TIMEOUT): the warning comes
+# at the first check at or after limit - WARN_AHEAD - 30 s, here 20 to 50 s
+# after the start: late enough for pla to be computing, early enough to end
+# the job before the limit.  (@30 or more may come before pla has started.)
+WARN_AHEAD = 10
 
 
 
@@ -313,8 +326,10 @@ class Job:
         self.name, self.kind, self.opts, self.env = name, kind, sbatch_opts, env
         self.ntasks, self.threads, self.output = ntasks, threads, output
         self.id = None
-        self.signal_plan = None  # ("batch" | "steps") for the signal jobs
-        self.signalled = False
+        self.signal_plan = None  # the stop-test jobs: "batch", "steps", "warning" or "limit"
+        self.signalled = False  # scancel sent (SCANCEL_PLANS)
+        self.seen_running = False  # every rank of pla seen running
+        self.keep = None  # an existing output file: (path, fingerprint before the job)
         self.info = {}
 
     def log_path(self, jobs_dir):
@@ -422,6 +437,8 @@ def make_inputs(cluster, work, pla):
         ["gen", "--kind", "symmetric", "--eigenvalues", "linear:1:100", "--rows", "120", "--seed", "5",
          "-o", "sym.h5"],
         ["gen", "--rows", "1500", "--cols", "1500", "--seed", "6", "-o", "long.h5:/X"],
+        ["gen", "--rows", "2000", "--cols", "2000", "--seed", "8", "--dtype", "float32", "-o", "limit.h5:/X"],
+        ["gen", "--rows", "20", "--cols", "10", "--seed", "7", "-o", "keep.h5:/X"],
     ] + [["gen", "--rows", "200", "--cols", "30", "--dist", "normal", "--seed", str(10 + i), "-o",
           f"parts/part-{i}.h5:/X"] for i in range(3)]
     os.makedirs(os.path.join(work, "parts"))
@@ -466,7 +483,56 @@ def plan_jobs(work, cpus, have_pca):
                 2, 1, f"{name}.h5")
         j.signal_plan = plan
         jobs.append(j)
+    jobs += time_limit_jobs(work)
     return jobs
+
+
+def time_limit_jobs(work):
+    """Two jobs that run into a 1-minute time limit, for Slurm itself to stop:
+    with --signal=B:TERM@WARN_AHEAD (the scripts' way, stopped before the
+    limit) and without (@0: the limit's own SIGTERM to every task, SIGKILL
+    KillWait later), the latter writing into an existing file.  The run must
+    outlast the limit: 50 power iterations of a randomized SVD with k = 1900
+    of a 2000 x 2000 matrix (16 MB as float32, computed in float64) would
+    take about 8 minutes at 2 ranks on one CPU here (extrapolated from 1 and
+    3 iterations); Slurm stops it after at most 90 s.  --overcommit lets both jobs run side by side on 2 CPUs."""
+    run = {"INPUT": f"{work}/limit.h5:/X", "K": "1900", "METHOD": "randomized", "EXTRA": "--power-iters 50"}
+    opts = ["--ntasks=2", "--cpus-per-task=1", "--overcommit", f"--time={LIMIT_MIN}"]
+    warn = Job("t-limit-warning", "svd", opts + [f"--signal=B:TERM@{WARN_AHEAD}"],
+               dict(run, OUTPUT=f"{work}/t-limit-warning.h5"), 2, 1, "t-limit-warning.h5")
+    warn.signal_plan = "warning"
+    keep = os.path.join(work, "keep.h5")
+    kill = Job("t-limit-kill", "svd", opts + ["--signal=B:TERM@0"], dict(run, OUTPUT=f"{keep}:/run"), 2, 1)
+    kill.signal_plan = "limit"
+    kill.keep = (keep, fingerprint(keep))
+    return [warn, kill]
+
+
+def fingerprint(path):
+    """Contents and modification time of a file, to tell it was not touched."""
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    return digest, os.stat(path).st_mtime_ns
+
+
+def watch_stop_job(cluster, j, pla, running_since):
+    """A running stop-test job: notes when every rank of pla runs; the scancel
+    jobs are signalled 2 s later (pla is computing), the time-limit jobs are
+    left to Slurm."""
+    if j.signal_plan is None or j.signalled or (j.seen_running and j.signal_plan not in SCANCEL_PLANS):
+        return
+    if len(pla_pids_of_job(j.id, pla)) != j.ntasks:
+        return
+    if not j.seen_running:
+        j.seen_running = True
+        log(f"{j.name}: pla runs ({j.ntasks} ranks)")
+    if j.signal_plan in SCANCEL_PLANS:
+        running_since.setdefault(j.id, time.monotonic())
+        if time.monotonic() - running_since[j.id] >= 2.0:  # pla is computing
+            how = ["--batch"] if j.signal_plan == "batch" else []
+            cluster.run("scancel", "--signal=TERM", *how, j.id, timeout=10)
+            j.signalled = True
+            log(f"{j.name}: scancel --signal=TERM {' '.join(how)} {j.id}")
 
 
 def summary_of(logtext):
@@ -499,25 +565,82 @@ def check_finished(job, jobs_dir, info):
     return s
 
 
-def check_signalled(job, jobs_dir, work, info):
+def check_signalled(job, jobs_dir, work, info, pla):
     d = info.get("", {})
     text = read(job.log_path(jobs_dir))
-    detail = f"scontrol: {d.get('JobState')} ExitCode={d.get('ExitCode')}\n--- log ---\n{text[-3000:]}"
-    check(job.signalled, f"{job.name}: signalled while pla ran", detail)
+    detail = (f"scontrol: {d.get('JobState')} Reason={d.get('Reason')} ExitCode={d.get('ExitCode')} "
+              f"RunTime={d.get('RunTime')}\n--- log ---\n{text[-3000:]}")
+    if job.signal_plan in SCANCEL_PLANS:
+        check(job.signalled, f"{job.name}: signalled while pla ran", detail)
+    else:
+        check(job.seen_running, f"{job.name}: every rank of pla seen running", detail)
+        if job.signal_plan == "warning":
+            check_warning(job, d, text, detail)
+        else:
+            check_limit(job, d, text, detail)
     check(d.get("ExitCode") == "124:0", f"{job.name}: the job's exit code is pla's 124", detail)
-    check(re.search(r"^pla: stopped by SIGTERM: no output written", text, re.M) is not None,
-          f"{job.name}: pla's line 'stopped by SIGTERM' in the log", detail)
+    said = "no results moved into" if job.keep else "no output written"  # into an existing file, or a new one
+    check(re.search(rf"^pla: stopped by SIGTERM: {said} ", text, re.M) is not None,
+          f"{job.name}: pla's line 'stopped by SIGTERM: {said} ...' in the log", detail)
     check("pla exit status 124" in text, f"{job.name}: the script logs pla's status 124", detail)
-    if job.signal_plan == "batch":
+    if job.signal_plan in ("batch", "warning"):
         check("got SIGTERM: passing it to the job step" in text,
               f"{job.name}: the batch shell forwards SIGTERM to the step", detail)
     s = summary_of(text)
     check(s is not None and s.get("status") == "stopped" and s.get("exit_code") == 124,
           f"{job.name}: the JSON summary says stopped", detail)
-    check(not os.path.exists(os.path.join(work, job.output)), f"{job.name}: no output file", detail)
+    if job.keep:
+        path, before = job.keep
+        check(fingerprint(path) == before, f"{job.name}: the existing output file untouched", detail)
+    else:
+        check(not os.path.exists(os.path.join(work, job.output)), f"{job.name}: no output file", detail)
     left = glob.glob(os.path.join(work, ".*.pla-*.tmp"))
     check(not left, f"{job.name}: no temporary file left", str(left))
     check(not re.search(r"^pla: error", text, re.M), f"{job.name}: no error line", detail)
+    check(not pla_pids_of_job(job.id, pla), f"{job.name}: no pla process left")
+
+
+def check_warning(job, d, text, detail):
+    """--signal=B:TERM@WARN_AHEAD: the script passed the signal on and pla's
+    124 ended the job before its limit (FAILED; TIMEOUT would mean the
+    signal came late or did not stop pla)."""
+    check(d.get("JobState") == "FAILED" and d.get("Reason") == "NonZeroExitCode",
+          f"{job.name}: ended by pla's exit before the time limit (FAILED, not TIMEOUT)", detail)
+    start, got = slurm_time(d.get("StartTime")), log_time(text, r"pla-job: got SIGTERM")
+    if start and got:
+        log(f"{job.name}: Slurm's SIGTERM (--signal=B:TERM@{WARN_AHEAD}) reached the batch shell "
+            f"{got - start:.0f} s after the start, {start + 60 * LIMIT_MIN - got:.0f} s before the limit")
+
+
+def check_limit(job, d, text, detail):
+    """No warning signal: Slurm's time limit itself (SIGTERM to every task and
+    to the batch shell, SIGKILL KillWait s later) and pla's clean stop."""
+    check(d.get("JobState") == "TIMEOUT" and d.get("Reason") == "TimeLimit",
+          f"{job.name}: job state TIMEOUT (Reason=TimeLimit)", detail)
+    check(re.search(r"CANCELLED AT \S+ DUE TO TIME LIMIT", text) is not None,
+          f"{job.name}: slurmstepd's time limit line in the log", detail)
+    start, end = slurm_time(d.get("StartTime")), log_time(text, r"\*\*\* JOB .* DUE TO TIME LIMIT")
+    if start and end:
+        log(f"{job.name}: Slurm enforced the {LIMIT_MIN} min limit {end - start:.0f} s after the start "
+            f"({end - start - 60 * LIMIT_MIN:.0f} s late)")
+
+
+def slurm_time(stamp):
+    """Epoch seconds of scontrol's local time 2026-12-02T18:54:17, or None."""
+    try:
+        return time.mktime(time.strptime(stamp or "", "%Y-%m-%dT%H:%M:%S"))
+    except ValueError:
+        return None
+
+
+def log_time(text, pattern):
+    """Epoch seconds of the first log line matching pattern: the script's
+    '%F %T' prefix, or the time in slurmstepd's 'CANCELLED AT' line."""
+    for line in text.splitlines():
+        if re.search(pattern, line):
+            m = re.search(r"(?:^|AT )(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)", line)
+            return slurm_time(f"{m.group(1)}T{m.group(2)}") if m else None
+    return None
 
 
 def check_numbers(jobs, work, serial):
@@ -669,14 +792,8 @@ def run():
                     log(f"{j.name} (job {jid}) finished: "
                         + ", ".join(f"{d.get('JobState')} {d.get('ExitCode')}" for d in j.info.values()))
                     del pending[jid]
-                elif j.signal_plan and not j.signalled and states[jid] == "RUNNING":
-                    if len(pla_pids_of_job(jid, pla)) == j.ntasks:
-                        running_since.setdefault(jid, time.monotonic())
-                        if time.monotonic() - running_since[jid] >= 2.0:  # pla is computing
-                            how = ["--batch"] if j.signal_plan == "batch" else []
-                            cluster.run("scancel", "--signal=TERM", *how, jid, timeout=10)
-                            j.signalled = True
-                            log(f"{j.name}: scancel --signal=TERM {' '.join(how)} {jid}")
+                elif states[jid] == "RUNNING":
+                    watch_stop_job(cluster, j, pla, running_since)
             time.sleep(0.3)
         check(not pending, "every job ended in time",
               f"still queued after {timeout:.0f} s: {[j.name for j in pending.values()]}")
@@ -684,7 +801,7 @@ def run():
             if j.id in pending:
                 continue
             if j.signal_plan:
-                check_signalled(j, jobs_dir, work, j.info)
+                check_signalled(j, jobs_dir, work, j.info, pla)
             elif j.kind == "array":
                 states = {k: (d.get("JobState"), d.get("ExitCode")) for k, d in j.info.items()}
                 check(len(states) == 3 and all(v == ("COMPLETED", "0:0") for v in states.values()),

@@ -22,6 +22,20 @@ int pla__cyclic_pieces(int64_t g0, int64_t g1, int64_t nb, int iproc, int nprocs
     return np;
 }
 
+int pla__cyclic_pieces_any(int64_t g0, int64_t g1, int64_t nb, int iproc, int nprocs, pla__piece out[3])
+{
+    const int64_t cycle = nb * nprocs, c0 = g0 - g0 % cycle, mine = c0 + (int64_t)iproc * nb;
+    if (g0 <= mine)  /* this cycle's block of iproc starts inside [g0, g1): the aligned case */
+        return g1 > c0 ? pla__cyclic_pieces(c0, g1, nb, iproc, nprocs, out) : 0;
+    int np = 0;
+    const int64_t head_end = mine + nb < g1 ? mine + nb : g1;
+    if (g0 < head_end)  /* g0 falls inside iproc's block */
+        out[np++] = (pla__piece){ (hsize_t)g0, (hsize_t)cycle, 1, (hsize_t)(head_end - g0) };
+    if (c0 + cycle < g1)
+        np += pla__cyclic_pieces(c0 + cycle, g1, nb, iproc, nprocs, out + np);
+    return np;
+}
+
 int pla__select_pieces(hid_t space, const pla__piece *rows, int nr, const pla__piece *cols, int nc)
 {
     if (nr == 0 || nc == 0)
@@ -68,7 +82,8 @@ int64_t pla__band_rows(int64_t band_bytes, int64_t row_bytes, int64_t unit)
    cache costs less than noncontiguous MPI-IO), the exact block-cyclic part
    of a chunked one (a rank then reads and decompresses only the chunks that
    hold its columns).  Independent transfers: collective MPI-IO was slower in
-   every measured case.  docs/io.md has the numbers. */
+   every measured case.  Small tiles, except for panels, whose every band is
+   a redistribution.  docs/io.md has the numbers. */
 pla__h5_io_opts pla__h5_io_resolve(const pla__h5_io_opts *opts, int chunked)
 {
     pla__h5_io_opts o = opts ? *opts : PLA__H5_IO_DEFAULT;
@@ -77,7 +92,9 @@ pla__h5_io_opts pla__h5_io_resolve(const pla__h5_io_opts *opts, int chunked)
     if (o.transfer < 0)
         o.transfer = 0;
     if (o.band_bytes <= 0)
-        o.band_bytes = PLA__BAND_BYTES_DEFAULT;
+        o.band_bytes = o.strategy == PLA__H5_PANEL ? PLA__BAND_BYTES_DEFAULT
+                       : chunked                   ? PLA__READ_TILE_BYTES_CHUNKED
+                                                   : PLA__READ_TILE_BYTES_CONTIGUOUS;
     return o;
 }
 
@@ -94,7 +111,8 @@ pla__h5_io_opts pla__h5_io_resolve_write(const pla__h5_io_opts *opts)
     return o;
 }
 
-void pla__h5_advise_huge(void *p, size_t bytes)
+/* Advises huge pages for the 2 MiB-aligned interior of a large block. */
+static void advise_huge(void *p, size_t bytes)
 {
 #ifdef MADV_HUGEPAGE
     uintptr_t begin = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
@@ -117,6 +135,6 @@ void *pla__h5_buffer(pla_ctx *ctx, size_t bytes, int huge)
     if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
         return NULL;
     if (huge)
-        pla__h5_advise_huge(p, bytes);
+        advise_huge(p, bytes);
     return p;
 }

@@ -17,6 +17,9 @@ typedef struct {
    a trailing partial block as a second, since a hyperslab block that runs
    past the dataset edge fails at H5Dread.  Returns the piece count (0..2). */
 int pla__cyclic_pieces(int64_t g0, int64_t g1, int64_t nb, int iproc, int nprocs, pla__piece out[2]);
+/* The same for any g0: a partial block at g0 first, then as above.
+   Returns the piece count (0..3). */
+int pla__cyclic_pieces_any(int64_t g0, int64_t g1, int64_t nb, int iproc, int nprocs, pla__piece out[3]);
 /* Selects the union of row pieces x column pieces in a 2-D space (none if
    either list is empty).  Negative on HDF5 failure. */
 int pla__select_pieces(hid_t space, const pla__piece *rows, int nr, const pla__piece *cols, int nc);
@@ -30,13 +33,20 @@ hid_t pla__mem_space(int64_t count);
    pages would commit the gaps).  Free with free().  NULL on failure, or on
    the rank where the context's allocation-failure hook is set. */
 void *pla__h5_buffer(pla_ctx *ctx, size_t bytes, int huge);
-/* Advises huge pages for the 2 MiB-aligned interior of a large block that is
-   about to be written for the first time (a matrix's fresh local storage):
-   first touches cost a page fault per page, far more on virtual machines. */
-void pla__h5_advise_huge(void *p, size_t bytes);
 
-/* Default temporary buffer per rank and band. */
+/* Default temporary buffer per rank and band (writing, and reading by
+   panels). */
 #define PLA__BAND_BYTES_DEFAULT ((int64_t)32 << 20)
+/* Default tile of the rows and cyclic reads (docs/io.md has the
+   measurements): bands of 2 MiB of a contiguous dataset, small enough that
+   they are still in cache when transposed, large enough that HDF5's cost
+   per transfer does not show; 256 KiB of whole chunks of a chunked one,
+   which for h5py's chunk shapes is one chunk or a few, so that HDF5 copies
+   each chunk as one piece. */
+#define PLA__READ_TILE_BYTES_CONTIGUOUS ((int64_t)2 << 20)
+#define PLA__READ_TILE_BYTES_CHUNKED ((int64_t)256 << 10)
+/* Upper bound of a tile however large the dataset's chunks. */
+#define PLA__READ_TILE_BYTES_MAX ((int64_t)32 << 20)
 
 /* Rows per band for a band buffer of at most band_bytes holding rows of
    row_bytes each, at least one, rounded down to a multiple of `unit` when

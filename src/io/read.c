@@ -6,9 +6,14 @@
      block-cyclic part, a union of regular hyperslabs;
    - panel: each rank reads contiguous row panels and p?gemr2d (pla_mat_copy)
      moves them into the block-cyclic layout.
-   All work in bands of rows that bound the temporary memory.  HDF5 delivers
-   rows in row-major order; one pass per band transposes them into the
-   column-major local storage, converts the type and checks every value. */
+   Rows and cyclic read the dataset in small tiles (bands of whole rows, or
+   whole chunks), one transfer each, into a row-major buffer that stays in
+   cache until one pass transposes it into the column-major local storage,
+   converts the type and checks every value; with two threads or more, one
+   thread transfers the next tile while the others convert the last.  Panel
+   works in large bands of rows. */
+#include <limits.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +31,7 @@ typedef struct {
     hid_t mtype;    /* memory type of the band buffer: the file's float32 or float64 */
     pla_dtype bt;   /* the same as a pla type */
     int64_t m, n;
+    int64_t chunk[2];    /* chunk shape, 0 x 0 if not chunked */
     pla__h5_io_opts io;  /* strategy, transfer mode and band size, defaults resolved */
     /* The first local transfer failure, kept here rather than in the
        context, whose message the collective calls between bands clear. */
@@ -119,6 +125,10 @@ static pla_err open_source(pla_ctx *ctx, const char *file, const char *path, con
     PLA_TRY(check_filters(ctx, dcpl, s));
     s->m = info.dims[0];
     s->n = info.dims[1];
+    if (H5Pget_layout(dcpl) == H5D_CHUNKED) {
+        s->chunk[0] = info.chunk[0];
+        s->chunk[1] = info.chunk[1];
+    }
     dapl = chunk_cache(dcpl, type, s->n);
     if (dapl != H5P_DEFAULT) {  /* reopen with the larger cache */
         pla__h5_close(&s->dset);
@@ -166,27 +176,36 @@ static void note_failure(source *s)
     snprintf(s->fail_msg, sizeof s->fail_msg, "cannot read dataset %s in %s: %s", s->path, s->file, why);
 }
 
-/* One transfer into buf, a row-major image of `height` dataset rows from
-   row g0 (all n columns) in which the selected elements land at their own
-   positions: the memory selection is the file selection moved up by g0 rows,
-   which HDF5 recognizes as the same shape and maps chunk by chunk without
-   projecting selections (a compact memory space makes chunked reads several
-   times slower).  Only the selected elements of the image are written, so
-   rows of other process rows cost address space, not memory.  Every rank
-   calls this for every band, with an empty selection if it has nothing to
-   read, so collective transfers always match; a failure is noted, not fatal. */
-static void read_band(source *s, int64_t g0, int64_t height, const pla__piece *rp, int nr, const pla__piece *cp,
-                      int nc, void *buf)
+/* A rectangle of the dataset: rows [r0, r1) x columns [c0, c1). */
+typedef struct {
+    int64_t r0, r1, c0, c1;
+} tile;
+
+/* One transfer into buf, a row-major image of tile t in which the selected
+   elements land at their own positions: the memory selection is the file
+   selection moved to the tile's corner, which HDF5 recognizes as the same
+   shape and maps chunk by chunk without projecting selections (a compact
+   memory space makes chunked reads several times slower).  Only the
+   selected elements of the image are written, so rows of other process rows
+   cost address space, not memory.  Every rank calls this for every tile,
+   with an empty selection if it has nothing to read, so collective
+   transfers always match; a failure is noted, not fatal. */
+static void read_band(source *s, const tile *t, const pla__piece *rp, int nr, const pla__piece *cp, int nc,
+                      void *buf)
 {
-    hsize_t dims[2] = { (hsize_t)(height > 0 ? height : 1), (hsize_t)(s->n > 0 ? s->n : 1) };
-    pla__piece moved[2];
-    for (int i = 0; i < nr && i < 2; ++i) {
-        moved[i] = rp[i];
-        moved[i].start -= (hsize_t)g0;
+    hsize_t dims[2] = { (hsize_t)(t->r1 > t->r0 ? t->r1 - t->r0 : 1), (hsize_t)(t->c1 > t->c0 ? t->c1 - t->c0 : 1) };
+    pla__piece mr[3], mc[3];
+    for (int i = 0; i < nr && i < 3; ++i) {
+        mr[i] = rp[i];
+        mr[i].start -= (hsize_t)t->r0;
+    }
+    for (int j = 0; j < nc && j < 3; ++j) {
+        mc[j] = cp[j];
+        mc[j].start -= (hsize_t)t->c0;
     }
     hid_t mspace = H5Screate_simple(2, dims, NULL);
     int ok = mspace >= 0 && pla__select_pieces(s->fspace, rp, nr, cp, nc) >= 0 &&
-             pla__select_pieces(mspace, moved, nr, cp, nc) >= 0;
+             pla__select_pieces(mspace, mr, nr, mc, nc) >= 0;
     if (!ok) {
         H5Sselect_none(s->fspace);
         if (mspace >= 0)
@@ -234,39 +253,200 @@ static void note_bad(source *s, int64_t row, int64_t col, pla__bad_kind kind)
     s->bad_kind = kind;
 }
 
-/* Converts the local rows of a band image (see read_band: row g0 first, all
-   n columns) into A: every pair of a local row block in the band and a local
-   column block is one transpose, spread over the context's threads. */
-static void band_to_local(source *s, pla_mat *A, const void *buf, int64_t g0, int64_t g1)
+/* Indices il.. of l1 that stay consecutive globally from gi (nb-blocks
+   cyclic over nprocs): the rest of the block, or all of them on one
+   process. */
+static int64_t run_length(int64_t il, int64_t l1, int64_t gi, int64_t nb, int nprocs)
 {
-    const size_t bes = (size_t)pla_dtype_size(s->bt), es = (size_t)pla_dtype_size(A->dt);
+    const int64_t left = l1 - il, in_block = nb - gi % nb;
+    return nprocs == 1 || left < in_block ? left : in_block;
+}
+
+/* This rank's part of tile t (row-major in buf, as read_band leaves it)
+   against A's local storage, one transpose per run of rows and of columns
+   consecutive both globally and locally, over the local columns [j0, j1) of
+   the tile: converts it (find == 0; returns 1 if some value is not finite),
+   or notes its first non-finite value (find == 1). */
+static int tile_runs(source *s, pla_mat *A, const void *buf, const tile *t, int64_t j0, int64_t j1, int find)
+{
     const pla_ctx *ctx = A->ctx;
-    const int64_t lr0 = pla__numroc(g0, A->mb, ctx->myrow, ctx->nprow);
-    const int64_t rows = pla__numroc(g1, A->mb, ctx->myrow, ctx->nprow) - lr0;
-    const int64_t nrb = (rows + A->mb - 1) / A->mb, ncb = (A->nloc + A->nb - 1) / A->nb;
+    const size_t bes = (size_t)pla_dtype_size(s->bt), es = (size_t)pla_dtype_size(A->dt);
+    const int64_t lds = t->c1 - t->c0;
+    const int64_t l0 = pla__numroc(t->r0, A->mb, ctx->myrow, ctx->nprow);
+    const int64_t l1 = pla__numroc(t->r1, A->mb, ctx->myrow, ctx->nprow);
     int bad = 0;
-#pragma omp parallel for schedule(dynamic) reduction(| : bad) if (rows * A->nloc > (1 << 16))
-    for (int64_t t = 0; t < nrb * ncb; ++t) {
-        /* band-local blocks start at multiples of mb: g0 is a multiple of the row cycle */
-        const int64_t il = lr0 + (t / ncb) * A->mb, jl = (t % ncb) * A->nb;
-        const int64_t h = A->mb < lr0 + rows - il ? A->mb : lr0 + rows - il;
-        const int64_t w = A->nb < A->nloc - jl ? A->nb : A->nloc - jl;
-        const int64_t gi = pla_mat_row_l2g(A, il), gj = pla_mat_col_l2g(A, jl);
-        bad |= pla__band_in(s->bt, (const char *)buf + (size_t)((gi - g0) * s->n + gj) * bes, h, w, s->n, A->dt,
-                            (char *)A->data + (size_t)(il + jl * A->lld) * es, A->lld);
+    for (int64_t il = l0, h; il < l1; il += h) {
+        const int64_t gi = pla_mat_row_l2g(A, il);
+        h = run_length(il, l1, gi, A->mb, ctx->nprow);
+        for (int64_t jl = j0, w; jl < j1; jl += w) {
+            const int64_t gj = pla_mat_col_l2g(A, jl);
+            w = run_length(jl, j1, gj, A->nb, ctx->npcol);
+            const char *src = (const char *)buf + (size_t)((gi - t->r0) * lds + (gj - t->c0)) * bes;
+            if (!find) {
+                bad |= pla__band_in(s->bt, src, h, w, lds, A->dt, (char *)A->data + (size_t)(il + jl * A->lld) * es,
+                                    A->lld);
+                continue;
+            }
+            int64_t r = 0, c = 0;
+            const pla__bad_kind kind = pla__band_first_bad(s->bt, src, h, w, lds, A->dt, &r, &c);
+            note_bad(s, gi + r, gj + c, kind);
+        }
     }
-    if (!bad || s->bad_row < s->m)
-        return;  /* a later band cannot hold an earlier value */
-    for (int64_t t = 0; t < nrb * ncb; ++t) {
-        const int64_t il = lr0 + (t / ncb) * A->mb, jl = (t % ncb) * A->nb;
-        const int64_t h = A->mb < lr0 + rows - il ? A->mb : lr0 + rows - il;
-        const int64_t w = A->nb < A->nloc - jl ? A->nb : A->nloc - jl;
-        const int64_t gi = pla_mat_row_l2g(A, il), gj = pla_mat_col_l2g(A, jl);
-        int64_t r = 0, c = 0;
-        pla__bad_kind kind = pla__band_first_bad(s->bt, (const char *)buf + (size_t)((gi - g0) * s->n + gj) * bes,
-                                                 h, w, s->n, A->dt, &r, &c);
-        note_bad(s, gi + r, gj + c, kind);
+    return bad;
+}
+
+/* Part `part` of `parts` of converting tile t: a share of its local columns
+   (whole strips of 4).  Returns 1 if some value is not finite. */
+static int convert_tile(source *s, pla_mat *A, const void *buf, const tile *t, int part, int parts)
+{
+    const pla_ctx *ctx = A->ctx;
+    const int64_t c0 = pla__numroc(t->c0, A->nb, ctx->mycol, ctx->npcol);
+    const int64_t w = pla__numroc(t->c1, A->nb, ctx->mycol, ctx->npcol) - c0;
+    const int64_t share = ((w + parts - 1) / parts + 3) / 4 * 4;
+    const int64_t j0 = share * part < w ? share * part : w, j1 = share * (part + 1) < w ? share * (part + 1) : w;
+    return tile_runs(s, A, buf, t, c0 + j0, c0 + j1, 0);
+}
+
+/* Notes the first non-finite value of tile t, unless an earlier row holds
+   one already (tiles come in row order, and across within a row). */
+static void first_bad_in_tile(source *s, pla_mat *A, const void *buf, const tile *t)
+{
+    const pla_ctx *ctx = A->ctx;
+    if (s->bad_row < t->r0)
+        return;
+    tile_runs(s, A, buf, t, pla__numroc(t->c0, A->nb, ctx->mycol, ctx->npcol),
+              pla__numroc(t->c1, A->nb, ctx->mycol, ctx->npcol), 1);
+}
+
+/* The tiles of a rows or cyclic read, the same on every rank (computed from
+   global sizes), so that collective transfers line up: th x tw rectangles
+   cut at the edges, down x across of them, taken in row-major order. */
+typedef struct {
+    int64_t th, tw, down, across;
+} tiling;
+
+/* Contiguous datasets: bands of whole rows (one contiguous run of the file
+   each) within the budget, a whole number of row blocks or an even split of
+   one.  Chunked datasets: whole chunks, as many across as the budget holds
+   (then as many down if one spans all columns), so that HDF5 reads, and
+   decompresses, every chunk once and in one piece; chunks larger than
+   PLA__READ_TILE_BYTES_MAX are cut into bands. */
+static tiling plan_tiles(const source *s, int64_t budget, int64_t mb)
+{
+    const int64_t bes = pla_dtype_size(s->bt);
+    tiling t;
+    if (s->chunk[0] > 0 && s->chunk[1] > 0) {
+        const int64_t cd0 = s->chunk[0] < s->m ? s->chunk[0] : s->m, cd1 = s->chunk[1] < s->n ? s->chunk[1] : s->n;
+        const int64_t chunk = cd0 * cd1 * bes;
+        if (chunk > PLA__READ_TILE_BYTES_MAX) {
+            t.tw = cd1;
+            t.th = PLA__READ_TILE_BYTES_MAX / (cd1 * bes) > 0 ? PLA__READ_TILE_BYTES_MAX / (cd1 * bes) : 1;
+        } else {
+            const int64_t across = budget / chunk > 0 ? budget / chunk : 1, down = budget / (cd0 * s->n * bes);
+            t.tw = cd1 * across < s->n ? cd1 * across : s->n;
+            t.th = t.tw == s->n && down > 1 ? cd0 * down : cd0;
+        }
+    } else {
+        t.tw = s->n;
+        t.th = budget / (s->n * bes) > 0 ? budget / (s->n * bes) : 1;
+        t.th = t.th >= mb ? t.th - t.th % mb : mb / ((mb + t.th - 1) / t.th);
     }
+    if (t.th > s->m)
+        t.th = s->m;
+    t.down = (s->m + t.th - 1) / t.th;
+    t.across = (s->n + t.tw - 1) / t.tw;
+    return t;
+}
+
+static tile tile_at(const source *s, const tiling *tl, int64_t k)
+{
+    tile t = { (k / tl->across) * tl->th, 0, (k % tl->across) * tl->tw, 0 };
+    t.r1 = t.r0 + tl->th < s->m ? t.r0 + tl->th : s->m;
+    t.c1 = t.c0 + tl->tw < s->n ? t.c0 + tl->tw : s->n;
+    return t;
+}
+
+/* Transfers this rank's part of tile k into buf (see read_band); 1 if it
+   has a part and the transfer worked.  Strategy rows selects whole rows of
+   the tile when the rank has any column in it. */
+static int read_tile(source *s, const pla_mat *A, const tiling *tl, int64_t k, int full, void *buf)
+{
+    const pla_ctx *ctx = A->ctx;
+    const tile t = tile_at(s, tl, k);
+    pla__piece rp[3], cp[3];
+    const int nr = pla__cyclic_pieces_any(t.r0, t.r1, A->mb, ctx->myrow, ctx->nprow, rp);
+    int nc = pla__cyclic_pieces_any(t.c0, t.c1, A->nb, ctx->mycol, ctx->npcol, cp);
+    if (full && nc > 0) {
+        cp[0] = (pla__piece){ (hsize_t)t.c0, 1, 1, (hsize_t)(t.c1 - t.c0) };
+        nc = 1;
+    }
+    const double t0 = pla__h5_tick(&s->io);
+    read_band(s, &t, rp, nr, cp, nc, buf);
+    pla__h5_tock(&s->io, PLA__H5_T_TRANSFER, t0);
+    return nr > 0 && nc > 0 && s->fail == PLA_OK;
+}
+
+/* One thread: transfer a tile, convert it, and so on. */
+static void tiles_serial(source *s, pla_mat *A, const tiling *tl, int full, void *buf)
+{
+    for (int64_t k = 0; k < tl->down * tl->across; ++k) {
+        if (!read_tile(s, A, tl, k, full, buf))
+            continue;
+        const tile t = tile_at(s, tl, k);
+        const double t0 = pla__h5_tick(&s->io);
+        if (convert_tile(s, A, buf, &t, 0, 1))
+            first_bad_in_tile(s, A, buf, &t);
+        pla__h5_tock(&s->io, PLA__H5_T_CONVERT, t0);
+    }
+}
+
+/* Several threads: in step k the master thread transfers tile k into one
+   buffer while the others convert tile k - 1 from the other.  Only the
+   master calls HDF5 (not thread-safe in this build) and through it MPI
+   (initialized FUNNELED); the barrier ends each step.  ok and bad are
+   indexed by the parity of the tile they describe. */
+static void tiles_pipelined(source *s, pla_mat *A, const tiling *tl, int full, void *buf[2], int threads)
+{
+    const int64_t count = tl->down * tl->across;
+    int ok[2] = { 0, 0 }, bad[2] = { 0, 0 };
+#pragma omp parallel num_threads(threads)
+    {
+        const int me = omp_get_thread_num(), parts = omp_get_num_threads() - 1;
+        for (int64_t k = 0; k <= count; ++k) {
+            const int now = (int)(k % 2), last = 1 - now;
+            if (me == 0 && k < count) {
+                ok[now] = read_tile(s, A, tl, k, full, buf[now]);
+            } else if (me > 0 && k > 0 && ok[last]) {
+                const tile t = tile_at(s, tl, k - 1);
+                const double t0 = me == 1 ? pla__h5_tick(&s->io) : 0.0;
+                if (convert_tile(s, A, buf[last], &t, me - 1, parts)) {
+#pragma omp atomic write
+                    bad[last] = 1;
+                }
+                if (me == 1)
+                    pla__h5_tock(&s->io, PLA__H5_T_CONVERT, t0);
+            }
+#pragma omp barrier
+            if (me == 0 && k > 0 && bad[last]) {
+                const tile t = tile_at(s, tl, k - 1);
+                first_bad_in_tile(s, A, buf[last], &t);
+                bad[last] = 0;
+            }
+        }
+    }
+}
+
+/* Collective.  The context's threads if every rank's threads have a CPU of
+   their own, else 1: the pipeline's barrier after every tile costs a time
+   slice when a thread waits for a descheduled one (4 ranks x 2 threads on 2
+   CPUs read 10 times slower than 4 x 1). */
+static int pipeline_threads(pla_ctx *ctx)
+{
+    const int threads = ctx->nthreads > 0 ? ctx->nthreads : omp_get_max_threads();
+    pla_layout lay;
+    if (ctx->nthreads == 1 || pla_ctx_layout(ctx, &lay) != PLA_OK)  /* nthreads is the same on every rank */
+        return 1;
+    return threads > 1 && lay.ranks_per_node * threads <= lay.cpus_per_node ? threads : 1;
 }
 
 /* Strategy cyclic: each rank selects exactly its block-cyclic part.
@@ -278,45 +458,24 @@ static pla_err read_cyclic(source *s, pla_mat *A, const pla__h5_io_opts *o)
 {
     pla_ctx *ctx = s->ctx;
     pla_err err = PLA_OK;
-    const int full = o->strategy == PLA__H5_ROWS;
-    const int64_t mb = A->mb, cycle = mb * ctx->nprow;
-    const size_t bes = (size_t)pla_dtype_size(s->bt);
-    /* Bands are whole cycles of nprow * mb rows, as many as the band image
-       budget holds (at least one), the same on every rank. */
-    const int64_t rows_fit = pla__band_rows(o->band_bytes, s->n * (int64_t)bes, cycle);
-    int64_t height = rows_fit >= cycle ? rows_fit : cycle;
-    if (height > s->m)
-        height = ((s->m + cycle - 1) / cycle) * cycle;
-    const int64_t nbands = (s->m + height - 1) / height;
-    void *buf = pla__h5_buffer(ctx, (size_t)(height * s->n) * bes, ctx->nprow == 1);
-    PLA_CHECK(ctx, buf != NULL, PLA_ERR_MEM, "out of memory for a %.1f MiB read buffer",
-              (double)height * (double)s->n * (double)bes / 1048576.0);
+    const tiling tl = plan_tiles(s, o->band_bytes, A->mb);
+    const int64_t count = tl.down * tl.across;
+    const int threads = count > 1 ? pipeline_threads(ctx) : 1, pipelined = threads > 1;
+    const size_t bytes = (size_t)(tl.th * tl.tw) * (size_t)pla_dtype_size(s->bt);
+    void *buf[2] = { pla__h5_buffer(ctx, bytes, ctx->nprow == 1), NULL };
+    if (pipelined)
+        buf[1] = pla__h5_buffer(ctx, bytes, ctx->nprow == 1);
+    PLA_CHECK(ctx, buf[0] != NULL && (buf[1] != NULL || !pipelined), PLA_ERR_MEM,
+              "out of memory for a %.1f MiB read buffer", (double)bytes / 1048576.0);
 done:
     err = pla__agree(ctx, err);
-    if (err != PLA_OK) {
-        free(buf);
-        return err;
-    }
-    pla__piece cp[2], rp[2];
-    int nc = pla__cyclic_pieces(0, s->n, A->nb, ctx->mycol, ctx->npcol, cp);
-    if (full && nc > 0) {
-        cp[0] = (pla__piece){ 0, 1, 1, (hsize_t)s->n };
-        nc = 1;
-    }
-    for (int64_t b = 0; b < nbands; ++b) {
-        const int64_t g0 = b * height, g1 = g0 + height < s->m ? g0 + height : s->m;
-        const int nr = pla__cyclic_pieces(g0, g1, mb, ctx->myrow, ctx->nprow, rp);
-        double t = pla__h5_tick(o);
-        read_band(s, g0, g1 - g0, rp, nr, cp, nc, buf);
-        pla__h5_tock(o, PLA__H5_T_TRANSFER, t);
-        if (nr == 0 || nc == 0 || s->fail != PLA_OK)
-            continue;
-        t = pla__h5_tick(o);
-        band_to_local(s, A, buf, g0, g1);
-        pla__h5_tock(o, PLA__H5_T_CONVERT, t);
-    }
-    free(buf);
-    return finish(s, PLA_OK);
+    if (err == PLA_OK && pipelined)
+        tiles_pipelined(s, A, &tl, o->strategy == PLA__H5_ROWS, buf, threads);
+    else if (err == PLA_OK)
+        tiles_serial(s, A, &tl, o->strategy == PLA__H5_ROWS, buf[0]);
+    free(buf[0]);
+    free(buf[1]);
+    return err != PLA_OK ? err : finish(s, PLA_OK);
 }
 
 #if PLA_HAVE_MPI
@@ -377,7 +536,8 @@ done:
         const int64_t count = mine >= rows_b ? 0 : (hp < rows_b - mine ? hp : rows_b - mine);
         const pla__piece rows = { (hsize_t)(g0 + mine), 1, 1, (hsize_t)count };
         double t = pla__h5_tick(o);
-        read_band(s, g0 + mine, count, &rows, count > 0, &cols, 1, buf);
+        const tile panel = { g0 + mine, g0 + mine + count, 0, s->n };
+        read_band(s, &panel, &rows, count > 0, &cols, 1, buf);
         pla__h5_tock(o, PLA__H5_T_TRANSFER, t);
         t = pla__h5_tick(o);
         if (count > 0 && s->fail == PLA_OK &&
@@ -399,6 +559,39 @@ done:
 }
 #endif
 
+/* Collective.  pla_mat_create without zeroing the storage: every local
+   element is written by the read (the zeroing, a page fault and a pass over
+   memory, cost as much as a third of the whole read).  Large storage comes
+   in transparent huge pages (pla__malloc). */
+static pla_err create_unset(pla_ctx *ctx, pla_dtype dt, int64_t m, int64_t n, int64_t mb, int64_t nb, pla_mat **A)
+{
+    pla_err err = PLA_OK;
+    /* the local shape as pla_mat_create computes it */
+    const int64_t mbd = mb > 0 ? mb : ctx->nb_default, nbd = nb > 0 ? nb : ctx->nb_default;
+    const int64_t mloc = pla__numroc(m, mbd, ctx->myrow, ctx->nprow), nloc = pla__numroc(n, nbd, ctx->mycol, ctx->npcol);
+    const int64_t lld = mloc > 1 ? mloc : 1;
+    void *data = NULL;
+    *A = NULL;
+    if (lld * (nloc > 1 ? nloc : 1) > INT_MAX || (dt != PLA_F32 && dt != PLA_F64))
+        return pla_mat_create(ctx, dt, m, n, mb, nb, A);  /* refuses with its own message */
+    data = pla__malloc(ctx, (size_t)(lld * nloc) * (size_t)pla_dtype_size(dt));
+    if (data != NULL && mloc == 0)  /* padding the read never writes */
+        memset(data, 0, (size_t)(lld * nloc) * (size_t)pla_dtype_size(dt));
+    PLA_CHECK(ctx, data != NULL, PLA_ERR_MEM,
+              "out of memory allocating the %lldx%lld local part (%.1f MiB) of a %lldx%lld matrix", (long long)mloc,
+              (long long)nloc, (double)lld * (double)nloc * pla_dtype_size(dt) / 1048576.0, (long long)m,
+              (long long)n);
+done:
+    err = pla__agree(ctx, err);
+    if (err == PLA_OK)
+        err = pla_mat_wrap(ctx, dt, m, n, mbd, nbd, data, lld, A);
+    if (err == PLA_OK)
+        (*A)->owned = 1;
+    else
+        free(data);
+    return err;
+}
+
 pla_err pla__h5_read_ex(pla_ctx *ctx, const char *file, const char *path, pla_dtype dt, int64_t mb, int64_t nb,
                         const pla__h5_io_opts *opts, pla_mat **A)
 {
@@ -410,9 +603,7 @@ pla_err pla__h5_read_ex(pla_ctx *ctx, const char *file, const char *path, pla_dt
     pla__h5_quiet_begin(&quiet);
     pla_err err = open_source(ctx, file, path, opts, &s);
     if (err == PLA_OK)
-        err = pla_mat_create(ctx, dt, s.m, s.n, mb, nb, &M);
-    if (err == PLA_OK)  /* the bands are the first to write the new storage */
-        pla__h5_advise_huge(M->data, (size_t)(M->lld * M->nloc) * (size_t)pla_dtype_size(M->dt));
+        err = create_unset(ctx, dt, s.m, s.n, mb, nb, &M);
     if (err == PLA_OK && s.m > 0 && s.n > 0) {
 #if PLA_HAVE_MPI
         if (s.io.strategy == PLA__H5_PANEL && ctx->size > 1)

@@ -5,12 +5,16 @@
              [--block NB] [--grid PxQ] [--dtype float32|float64] [--write DIR]
    LIST is a comma list of STRATEGY:TRANSFER with STRATEGY default, cyclic,
    rows or panel and TRANSFER default, indep or coll (default
-   "default:default").
+   "default:default").  --band sets the read's tile bytes and the write's
+   band bytes per rank (0: the library's defaults).
    Configurations run interleaved, reps times.  Rank 0 prints one line per
    timed call:  op=read config=cyclic:indep np=4 grid=2x2 seconds=0.8123 rep=1 ...
    The time is the slowest rank's, from a common start (barrier); the phases
    that follow (transfer: H5Dread/H5Dwrite, convert: transpose, conversion
-   and NaN/Inf check, redist: p?gemr2d) are each the slowest rank's sum. */
+   and NaN/Inf check, redist: p?gemr2d) are each the slowest rank's sum;
+   with two threads or more per rank, transfers and conversions overlap
+   (one thread transfers the next tile while the others convert), so the
+   phases can add up to more than the time. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,14 +3,19 @@
 reference and prints markdown tables (docs/io.md has results and discussion).
 
     bench/io_run.py [--build build] [--data /tmp/pla-io-bench] [--rounds 5]
-                    [--nprocs 1,2,4] [--files contiguous,chunked] [--reps 3]
+                    [--nprocs 1,2,4] [--threads 1] [--files contiguous,chunked] [--reps 3]
                     [--configs default:default,rows:indep,cyclic:indep,panel:indep,rows:coll,cyclic:coll]
-                    [--write] [--log FILE]
+                    [--band BYTES] [--write] [--log FILE]
 
 Fixtures (made on first use by bench/io_h5py.py): 100000 x 2000 float64,
 /X in contiguous.h5 and chunked.h5 (h5py's automatic chunk shape 782 x 32,
 what h5py gives for chunks=True or compression); gzip.h5 (the same chunks,
 gzip 4) on request.  Any other NAME in --files means DATA/NAME.h5.
+
+--threads lists OpenMP threads per rank (OMP_NUM_THREADS); a count t > 1
+is run at the rank counts where ranks x t fits the CPUs, and labelled
+CONFIG/tT.  --band sets the tile (read) and band (write) bytes per rank,
+the library's defaults otherwise.
 
 Every measurement is a fresh process, as a `pla` run is: one io_read process
 per (configuration, rank count) and one python process for h5py, each doing
@@ -21,7 +26,9 @@ ones are "warm" (memory recycled in the process).  The page cache is warm
 (each file is read once before the rounds).  Rounds interleave everything
 and rotate the order of the rank counts.  Reported: the median over rounds
 (the warm value of a round is the median of its warm reads), min..max, and
-the median over rounds of the per-round ratio to h5py's cold read.
+the median over rounds of the per-round ratios to h5py's cold read and,
+for warm reads, to h5py-direct's warm read (read_direct into a touched
+array: the issue's reference).  The load average is printed per round.
 """
 import argparse
 import os
@@ -33,17 +40,18 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            HDF5_USE_FILE_LOCKING="FALSE", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+CPUS = os.cpu_count() or 1
 LINE = re.compile(r"op=(\w+) config=(\S+) np=(\d+) grid=(\S+) seconds=([\d.]+) rep=(\d+)")
 
 
-def run(cmd, log):
-    p = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
+def run(cmd, log, threads=1):
+    p = subprocess.run(cmd, env=dict(ENV, OMP_NUM_THREADS=str(threads)), capture_output=True, text=True)
     if log:
-        log.write("$ " + " ".join(cmd) + "\n" + p.stdout + p.stderr)
+        log.write(f"$ OMP_NUM_THREADS={threads} " + " ".join(cmd) + "\n" + p.stdout + p.stderr)
         log.flush()
     if p.returncode != 0:
         sys.stderr.write(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
-    return [m.groups() for m in map(LINE.search, p.stdout.splitlines()) if m]
+    return label([m.groups() for m in map(LINE.search, p.stdout.splitlines()) if m], threads)
 
 
 def record(times, f, lines):
@@ -59,42 +67,52 @@ def record(times, f, lines):
         times.setdefault(key, []).append(statistics.median(v))
 
 
+def label(lines, threads):
+    """Configurations run with t > 1 threads per rank are named CONFIG/tT."""
+    return [(op, f"{c}/t{threads}" if threads > 1 else c) + tuple(rest) for op, c, *rest in lines]
+
+
 def from_log(path):
-    """The measurements of a --log file: each command line names its file."""
-    times, f, lines = {}, None, []
+    """The measurements of a --log file: each command line names its file and threads."""
+    times, f, threads, lines = {}, None, 1, []
     for line in open(path):
         if line.startswith("$ "):
             if f is not None:
-                record(times, f, lines)
+                record(times, f, label(lines, threads))
             f = next(os.path.basename(w)[:-3] for w in line.split() if w.endswith(".h5"))
+            threads = int(line.split("OMP_NUM_THREADS=")[1].split()[0]) if "OMP_NUM_THREADS=" in line else 1
             lines = []
         elif LINE.search(line):
             lines.append(LINE.search(line).groups())
     if f is not None:
-        record(times, f, lines)
+        record(times, f, label(lines, threads))
     return times
+
+
+def ratio(t, ref):
+    """Median over rounds of the per-round ratio t / ref."""
+    if not t or not ref:
+        return "-"
+    n = min(len(ref), len(t))
+    return f"{statistics.median(t[i] / ref[i] for i in range(n)):.2f}x"
 
 
 def table(times):
     print("| file | op | configuration | ranks | grid | first read (cold) s | min..max | vs h5py | "
-          "later reads (warm) s | min..max |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "later reads (warm) s | min..max | vs h5py-direct |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     keys = sorted({k[:5] for k in times}, key=lambda k: (k[0], k[1], not k[2].startswith("h5py"), k[3], k[2]))
     for f, op, config, np_, grid in keys:
         cells = []
-        ref = times.get((f, op, "h5py", 1, "-", "cold"))
+        refs = {"cold": times.get((f, op, "h5py", 1, "-", "cold")),
+                "warm": times.get((f, op, "h5py-direct", 1, "-", "warm"))}
         for phase in ("cold", "warm"):
             t = times.get((f, op, config, np_, grid, phase))
             if not t:
-                cells += ["-", "-"] + (["-"] if phase == "cold" else [])
+                cells += ["-", "-", "-"]
                 continue
             cells += [f"{statistics.median(t):.3f}", f"{min(t):.3f}..{max(t):.3f}"]
-            if phase == "cold":
-                ratio = "-"
-                if ref and config != "h5py":
-                    n = min(len(ref), len(t))
-                    ratio = f"{statistics.median(t[i] / ref[i] for i in range(n)):.2f}x"
-                cells.append(ratio)
+            cells.append(ratio(t, refs[phase]) if not config.startswith("h5py") else "-")
         print(f"| {f} | {op} | {config} | {np_} | {grid} | " + " | ".join(cells) + " |")
 
 
@@ -105,6 +123,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--nprocs", default="1,2,4")
+    ap.add_argument("--threads", default="1", help="OpenMP threads per rank, a list")
+    ap.add_argument("--band", type=int, default=0, help="tile/band bytes per rank (0: the library's defaults)")
     ap.add_argument("--files", default="contiguous,chunked")
     ap.add_argument("--configs", default="default:default,rows:indep,cyclic:indep,panel:indep,rows:coll,cyclic:coll")
     ap.add_argument("--write", action="store_true", help="also time writing the matrix back (after each read)")
@@ -125,24 +145,32 @@ def main():
             while fh.read(1 << 26):
                 pass
     nprocs = [int(x) for x in a.nprocs.split(",")]
+    threads = [int(x) for x in a.threads.split(",")]
     configs = a.configs.split(",")
     times = {}
     for r in range(a.rounds):
         order = nprocs[r % len(nprocs):] + nprocs[:r % len(nprocs)]
         for f in files:
             fname = os.path.join(a.data, f + ".h5")
-            runs = [[sys.executable, h5py_script, "read", fname, "--reps", str(a.reps)]]
+            runs = [([sys.executable, h5py_script, "read", fname, "--reps", str(a.reps)], 1)]
             if a.write:
-                runs.append([sys.executable, h5py_script, "write", fname, "--reps", str(a.reps)])
-            extra = ["--write", a.data] if a.write else []
+                runs.append(([sys.executable, h5py_script, "write", fname, "--reps", str(a.reps)], 1))
+            extra = (["--write", a.data] if a.write else []) + (["--band", str(a.band)] if a.band > 0 else [])
             for n in order:
-                for c in configs:
-                    if n == 1 and c.split(":")[0] in ("panel",):
-                        continue  # the same as rows/cyclic on one rank
-                    runs.append(mpiexec + [str(n), io_read, fname, "--configs", c, "--reps", str(a.reps)] + extra)
-            for cmd in runs:
-                record(times, f, run(cmd, log))
-        print(f"round {r + 1}/{a.rounds} done", file=sys.stderr, flush=True)
+                for t in threads:
+                    if t > 1 and n * t > CPUS:
+                        continue  # oversubscribed threads: the library reads with one (src/io/read.c)
+                    for c in configs:
+                        if n == 1 and c.split(":")[0] in ("panel",):
+                            continue  # the same as rows/cyclic on one rank
+                        runs.append((mpiexec + [str(n), io_read, fname, "--configs", c, "--reps", str(a.reps)]
+                                     + extra, t))
+            for cmd, t in runs:
+                record(times, f, run(cmd, log, t))
+        print(f"round {r + 1}/{a.rounds} done, load average {open('/proc/loadavg').read().split()[0]}",
+              file=sys.stderr, flush=True)
+        if log:
+            log.write(f"# round {r + 1} load average {open('/proc/loadavg').read().strip()}\n")
     table(times)
 
 

@@ -295,8 +295,9 @@ static int tile_runs(source *s, pla_mat *A, const void *buf, const tile *t, int6
     return bad;
 }
 
-/* Part `part` of `parts` of converting tile t: a share of its local columns
-   (whole strips of 4).  Returns 1 if some value is not finite. */
+/* Share `part` of `parts` of converting tile t: a share of its local
+   columns (whole strips of 4; empty if there are few).  Returns 1 if some
+   value is not finite. */
 static int convert_tile(source *s, pla_mat *A, const void *buf, const tile *t, int part, int parts)
 {
     const pla_ctx *ctx = A->ctx;
@@ -400,37 +401,59 @@ static void tiles_serial(source *s, pla_mat *A, const tiling *tl, int full, void
     }
 }
 
+/* Shares of converting tile t among threads: a few per thread, of 64 local
+   columns at least (narrower ones cost more in sharing than they save). */
+static int tile_shares(const pla_mat *A, const tile *t, int threads)
+{
+    const pla_ctx *ctx = A->ctx;
+    const int64_t w = pla__numroc(t->c1, A->nb, ctx->mycol, ctx->npcol) - pla__numroc(t->c0, A->nb, ctx->mycol, ctx->npcol);
+    return w / 64 < 1 ? 1 : w / 64 < 4 * threads ? (int)(w / 64) : 4 * threads;
+}
+
 /* Several threads: in step k the master thread transfers tile k into one
-   buffer while the others convert tile k - 1 from the other.  Only the
+   buffer while the others convert tile k - 1 from the other, in shares of
+   its columns taken from a counter, and the master takes the shares left
+   when its transfer is done (conversion is the longer part).  Only the
    master calls HDF5 (not thread-safe in this build) and through it MPI
-   (initialized FUNNELED); the barrier ends each step.  ok and bad are
+   (initialized FUNNELED); the barrier ends each step.  ok, bad and next are
    indexed by the parity of the tile they describe. */
 static void tiles_pipelined(source *s, pla_mat *A, const tiling *tl, int full, void *buf[2], int threads)
 {
     const int64_t count = tl->down * tl->across;
-    int ok[2] = { 0, 0 }, bad[2] = { 0, 0 };
+    int ok[2] = { 0, 0 }, bad[2] = { 0, 0 }, next[2] = { 0, 0 };
 #pragma omp parallel num_threads(threads)
     {
-        const int me = omp_get_thread_num(), parts = omp_get_num_threads() - 1;
+        const int me = omp_get_thread_num();
         for (int64_t k = 0; k <= count; ++k) {
             const int now = (int)(k % 2), last = 1 - now;
-            if (me == 0 && k < count) {
+            if (me == 0 && k < count)
                 ok[now] = read_tile(s, A, tl, k, full, buf[now]);
-            } else if (me > 0 && k > 0 && ok[last]) {
+            if (k > 0 && ok[last]) {
                 const tile t = tile_at(s, tl, k - 1);
+                const int shares = tile_shares(A, &t, threads);
                 const double t0 = me == 1 ? pla__h5_tick(&s->io) : 0.0;
-                if (convert_tile(s, A, buf[last], &t, me - 1, parts)) {
+                for (;;) {
+                    int share;
+#pragma omp atomic capture
+                    share = next[last]++;
+                    if (share >= shares)
+                        break;
+                    if (convert_tile(s, A, buf[last], &t, share, shares)) {
 #pragma omp atomic write
-                    bad[last] = 1;
+                        bad[last] = 1;
+                    }
                 }
                 if (me == 1)
                     pla__h5_tock(&s->io, PLA__H5_T_CONVERT, t0);
             }
 #pragma omp barrier
-            if (me == 0 && k > 0 && bad[last]) {
-                const tile t = tile_at(s, tl, k - 1);
-                first_bad_in_tile(s, A, buf[last], &t);
-                bad[last] = 0;
+            if (me == 0 && k > 0) {
+                if (bad[last]) {
+                    const tile t = tile_at(s, tl, k - 1);
+                    first_bad_in_tile(s, A, buf[last], &t);
+                    bad[last] = 0;
+                }
+                next[last] = 0;
             }
         }
     }

@@ -15,7 +15,9 @@ gzip 4) on request.  Any other NAME in --files means DATA/NAME.h5.
 --threads lists OpenMP threads per rank (OMP_NUM_THREADS); a count t > 1
 is run at the rank counts where ranks x t fits the CPUs, and labelled
 CONFIG/tT.  --band sets the tile (read) and band (write) bytes per rank,
-the library's defaults otherwise.
+the library's defaults otherwise.  --build may list several build trees
+(before and after a change, run interleaved); their configurations are then
+labelled BUILD:CONFIG.
 
 Every measurement is a fresh process, as a `pla` run is: one io_read process
 per (configuration, rank count) and one python process for h5py, each doing
@@ -44,14 +46,16 @@ CPUS = os.cpu_count() or 1
 LINE = re.compile(r"op=(\w+) config=(\S+) np=(\d+) grid=(\S+) seconds=([\d.]+) rep=(\d+)")
 
 
-def run(cmd, log, threads=1):
+def run(cmd, log, threads=1, prefix=""):
+    """Runs cmd with threads OpenMP threads; its lines, configurations prefixed."""
     p = subprocess.run(cmd, env=dict(ENV, OMP_NUM_THREADS=str(threads)), capture_output=True, text=True)
+    out = p.stdout.replace("config=", "config=" + prefix)
     if log:
-        log.write(f"$ OMP_NUM_THREADS={threads} " + " ".join(cmd) + "\n" + p.stdout + p.stderr)
+        log.write(f"$ OMP_NUM_THREADS={threads} " + " ".join(cmd) + "\n" + out + p.stderr)
         log.flush()
     if p.returncode != 0:
         sys.stderr.write(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
-    return label([m.groups() for m in map(LINE.search, p.stdout.splitlines()) if m], threads)
+    return label([m.groups() for m in map(LINE.search, out.splitlines()) if m], threads)
 
 
 def record(times, f, lines):
@@ -118,7 +122,7 @@ def table(times):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
+    ap.add_argument("--build", default="build", help="build tree, or a comma list of them")
     ap.add_argument("--data", default="/tmp/pla-io-bench")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--reps", type=int, default=3)
@@ -135,7 +139,7 @@ def main():
         table(from_log(a.from_log))
         return
     log = open(a.log, "w") if a.log else None
-    io_read = os.path.join(a.build, "bench", "io_read")
+    builds = a.build.split(",")
     mpiexec = ["mpiexec", "--oversubscribe", "--bind-to", "none", "-n"]
     h5py_script = os.path.join(HERE, "io_h5py.py")
     subprocess.run([sys.executable, h5py_script, "make", a.data], check=True)
@@ -152,9 +156,9 @@ def main():
         order = nprocs[r % len(nprocs):] + nprocs[:r % len(nprocs)]
         for f in files:
             fname = os.path.join(a.data, f + ".h5")
-            runs = [([sys.executable, h5py_script, "read", fname, "--reps", str(a.reps)], 1)]
+            runs = [([sys.executable, h5py_script, "read", fname, "--reps", str(a.reps)], 1, "")]
             if a.write:
-                runs.append(([sys.executable, h5py_script, "write", fname, "--reps", str(a.reps)], 1))
+                runs.append(([sys.executable, h5py_script, "write", fname, "--reps", str(a.reps)], 1, ""))
             extra = (["--write", a.data] if a.write else []) + (["--band", str(a.band)] if a.band > 0 else [])
             for n in order:
                 for t in threads:
@@ -163,10 +167,12 @@ def main():
                     for c in configs:
                         if n == 1 and c.split(":")[0] in ("panel",):
                             continue  # the same as rows/cyclic on one rank
-                        runs.append((mpiexec + [str(n), io_read, fname, "--configs", c, "--reps", str(a.reps)]
-                                     + extra, t))
-            for cmd, t in runs:
-                record(times, f, run(cmd, log, t))
+                        for b in builds:
+                            io_read = os.path.join(b, "bench", "io_read")
+                            runs.append((mpiexec + [str(n), io_read, fname, "--configs", c, "--reps", str(a.reps)]
+                                         + extra, t, b + ":" if len(builds) > 1 else ""))
+            for cmd, t, prefix in runs:
+                record(times, f, run(cmd, log, t, prefix))
         print(f"round {r + 1}/{a.rounds} done, load average {open('/proc/loadavg').read().split()[0]}",
               file=sys.stderr, flush=True)
         if log:

@@ -406,7 +406,8 @@ static void tiles_serial(source *s, pla_mat *A, const tiling *tl, int full, void
 static int tile_shares(const pla_mat *A, const tile *t, int threads)
 {
     const pla_ctx *ctx = A->ctx;
-    const int64_t w = pla__numroc(t->c1, A->nb, ctx->mycol, ctx->npcol) - pla__numroc(t->c0, A->nb, ctx->mycol, ctx->npcol);
+    const int64_t w = pla__numroc(t->c1, A->nb, ctx->mycol, ctx->npcol) -
+                      pla__numroc(t->c0, A->nb, ctx->mycol, ctx->npcol);
     return w / 64 < 1 ? 1 : w / 64 < 4 * threads ? (int)(w / 64) : 4 * threads;
 }
 
@@ -591,11 +592,14 @@ static pla_err create_unset(pla_ctx *ctx, pla_dtype dt, int64_t m, int64_t n, in
     pla_err err = PLA_OK;
     /* the local shape as pla_mat_create computes it */
     const int64_t mbd = mb > 0 ? mb : ctx->nb_default, nbd = nb > 0 ? nb : ctx->nb_default;
-    const int64_t mloc = pla__numroc(m, mbd, ctx->myrow, ctx->nprow), nloc = pla__numroc(n, nbd, ctx->mycol, ctx->npcol);
+    const int64_t mloc = pla__numroc(m, mbd, ctx->myrow, ctx->nprow);
+    const int64_t nloc = pla__numroc(n, nbd, ctx->mycol, ctx->npcol);
     const int64_t lld = mloc > 1 ? mloc : 1;
     void *data = NULL;
     *A = NULL;
-    if (lld * (nloc > 1 ? nloc : 1) > INT_MAX || (dt != PLA_F32 && dt != PLA_F64))
+    /* process (0, 0) holds the largest part: the same decision on every rank */
+    const int64_t most = pla__numroc(m, mbd, 0, ctx->nprow) * pla__numroc(n, nbd, 0, ctx->npcol);
+    if (most > INT_MAX || (dt != PLA_F32 && dt != PLA_F64))
         return pla_mat_create(ctx, dt, m, n, mb, nb, A);  /* refuses with its own message */
     data = pla__malloc(ctx, (size_t)(lld * nloc) * (size_t)pla_dtype_size(dt));
     if (data != NULL && mloc == 0)  /* padding the read never writes */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/syscall.h>
@@ -22,6 +23,7 @@
 #include "signals.h"
 
 enum { NWATCHED = 2, LINE_CAP = 5400, JSON_CAP = 12000 };
+enum { OTHER_RANKS_LINGER_NS = 300 * 1000 * 1000 };  /* see on_signal */
 static const int watched[NWATCHED] = { SIGTERM, SIGINT };
 static const char *const watched_name[NWATCHED] = { "SIGTERM", "SIGINT" };
 
@@ -137,6 +139,13 @@ static void on_signal(int sig)
         safe_write(STDERR_FILENO, S.line[s][complete]);
         if (S.json)
             safe_write(STDOUT_FILENO, S.json_text[s][complete]);
+    } else {
+        /* mpirun (Open MPI 4.1) sends SIGKILL to the whole job as soon as the
+           first rank ends after its SIGTERM: the other ranks wait a moment so
+           that rank 0 can remove the temporary file and print its line. */
+        struct timespec pause = { .tv_sec = 0, .tv_nsec = OTHER_RANKS_LINGER_NS };
+        while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {
+        }
     }
     _exit(S.exit_code);
 }

@@ -436,7 +436,7 @@ def make_inputs(cluster, work, pla):
          "--seed", "4", "-o", "reg.h5"],
         ["gen", "--kind", "symmetric", "--eigenvalues", "linear:1:100", "--rows", "120", "--seed", "5",
          "-o", "sym.h5"],
-        ["gen", "--rows", "1500", "--cols", "1500", "--seed", "6", "-o", "long.h5:/X"],
+        ["gen", "--rows", "3000", "--cols", "3000", "--seed", "6", "-o", "long.h5:/X"],  # full SVD: 10 s or more
         ["gen", "--rows", "2000", "--cols", "2000", "--seed", "8", "--dtype", "float32", "-o", "limit.h5:/X"],
         ["gen", "--rows", "20", "--cols", "10", "--seed", "7", "-o", "keep.h5:/X"],
     ] + [["gen", "--rows", "200", "--cols", "30", "--dist", "normal", "--seed", str(10 + i), "-o",

@@ -87,6 +87,12 @@ def flops_randomized(m, n, sketch, q):
     return 2.0 * m * n * sketch * (2 * q + 2)
 
 
+def flops_krylov(m, n, sketch, q, k):
+    """The passes over A of pla's block Krylov with q blocks after the first (q + 1 Lanczos steps):
+    U_1 = A Omega, q + 1 times (A^T U_j, A V_j), and the residual's A^T U (k columns)."""
+    return 2.0 * m * n * (sketch * (2 * q + 3) + k)
+
+
 def flops_full(m, n, vectors):
     """Golub & Van Loan's nominal count (m >= n): values only 4mn^2 - 4n^3/3; with U1 and V (R-SVD) 6mn^2 + 20n^3."""
     if m < n:
@@ -460,6 +466,8 @@ def gflops(c, v, m, n, k):
         sketch = sk[0] if sk else sketch
     if q is None or sketch is None:
         return None
+    if c["kind"] == "pla" and all(d.get("method_ran") == "krylov" for d in v):
+        return flops_krylov(m, n, sketch, q, k) / t / 1e9
     return flops_randomized(m, n, sketch, q) / t / 1e9
 
 
@@ -532,8 +540,8 @@ def report(args, runner, cfgs, results, loads, versions):
       "||A^T u - s v||) / s_exact_1 / max(|U^T U - I|, |V^T V - I|) (TruncatedSVD: U = fit_transform / s); "
       "full section above %.0e: **WRONG**" % (k, SAMPLES, TOL_FULL))
     w("- GFLOP/s models: randomized = 2 m n (k + p) (2q + 2) (the passes over A: the sketch, q power "
-      "iterations of A^T and A, and B = Q^T A; for pla's krylov q = the blocks after the first: 1 + 2q products "
-      "and the residual's; orthonormalizations and the small SVD not counted; q, k + p as the run reports them); "
+      "iterations of A^T and A, and B = Q^T A; pla's krylov with q blocks after the first = 2 m n ((k + p) (2q + 3) + "
+      "k): U_1 = A Omega, q + 1 Lanczos steps of A^T and A, and the residual's A^T U; orthonormalizations and the small SVD not counted; q, k + p as the run reports them); "
       "full = Golub & Van Loan's nominal 6 m n^2 + 20 n^3 with U and V (R-SVD), 4 m n^2 - "
       "4 n^3 / 3 for values only, whatever the algorithm does (also for a `pla svd -k` run that chose the full "
       "method)")

@@ -541,7 +541,8 @@ def report(args, runner, cfgs, results, loads, versions):
       "full section above %.0e: **WRONG**" % (k, SAMPLES, TOL_FULL))
     w("- GFLOP/s models: randomized = 2 m n (k + p) (2q + 2) (the passes over A: the sketch, q power "
       "iterations of A^T and A, and B = Q^T A; pla's krylov with q blocks after the first = 2 m n ((k + p) (2q + 3) + "
-      "k): U_1 = A Omega, q + 1 Lanczos steps of A^T and A, and the residual's A^T U; orthonormalizations and the small SVD not counted; q, k + p as the run reports them); "
+      "k): U_1 = A Omega, q + 1 Lanczos steps of A^T and A, and the residual's A^T U; orthonormalizations and "
+      "the small SVD not counted; q, k + p as the run reports them); "
       "full = Golub & Van Loan's nominal 6 m n^2 + 20 n^3 with U and V (R-SVD), 4 m n^2 - "
       "4 n^3 / 3 for values only, whatever the algorithm does (also for a `pla svd -k` run that chose the full "
       "method)")

@@ -146,7 +146,7 @@ def run_and_signal(tmp, name, args, trigger, sig, target, to_launcher=False):
     return proc.returncode, stdout, stderr, seconds
 
 
-def check_stopped(name, res, sig, target, tmp, launcher_signalled=False, json_wanted=True, message_part=None):
+def check_stopped(name, res, sig, target, tmp, launcher_signalled=False, message_part=None):
     if res is None:
         return
     rc, stdout, stderr, seconds = res
@@ -163,14 +163,13 @@ def check_stopped(name, res, sig, target, tmp, launcher_signalled=False, json_wa
     if message_part is not None:
         check(bool(lines) and message_part in lines[0], f"{name}: the line says '{message_part}'", detail)
     check("pla: error" not in stderr, f"{name}: no error line", detail)
-    if json_wanted:
-        try:
-            obj = json.loads(stdout)
-        except ValueError:
-            obj = None
-        check(isinstance(obj, dict) and obj.get("status") == "stopped" and obj.get("signal") == signame
-              and obj.get("exit_code") == EXIT_STOPPED and "stopped by" in obj.get("message", ""),
-              f"{name}: the JSON summary says stopped", detail)
+    try:
+        obj = json.loads(stdout)
+    except ValueError:
+        obj = None
+    check(isinstance(obj, dict) and obj.get("status") == "stopped" and obj.get("signal") == signame
+          and obj.get("exit_code") == EXIT_STOPPED and "stopped by" in obj.get("message", ""),
+          f"{name}: the JSON summary says stopped", detail)
     if target is not None:
         check(not os.path.exists(os.path.join(tmp, target)), f"{name}: no output file {target}", detail)
     check(temporaries(tmp) == [], f"{name}: no temporary file left", str(temporaries(tmp)))
